@@ -49,8 +49,12 @@ class Dataset:
         return self.pool_labels is not None
 
     def content_hash(self) -> str:
-        """A stable hex digest of the pool images (shape, dtype and bytes): the projection cache key."""
-        digest = hashlib.sha256()
-        digest.update(repr((self.pool_images.shape, str(self.pool_images.dtype))).encode())
-        digest.update(np.ascontiguousarray(self.pool_images).tobytes())
-        return digest.hexdigest()[:32]
+        """A stable hex digest of the pool images (shape, dtype, bytes): projection cache key."""
+        return hash_array(self.pool_images)
+
+
+def hash_array(array: np.ndarray) -> str:
+    """A stable hex digest of an array's shape, dtype and bytes."""
+    digest = hashlib.sha256(repr((array.shape, str(array.dtype))).encode())
+    digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()[:32]
