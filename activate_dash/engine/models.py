@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import keras
 
 CLASSIFIERS: dict[str, str] = {"cnn": "small CNN", "logreg": "logistic regression"}
+LEARNING_RATES: dict[str, float] = {"cnn": 1e-3, "logreg": 1e-2}
 AUGMENTATIONS: dict[str, str] = {
     "shift": "random shifts of up to 10% of the height and width (the paper)",
     "affine": "random shifts (10%), rotations (up to 15 degrees) and zooms (10%)",
@@ -58,7 +59,7 @@ def build_model(classifier: str, input_shape: tuple[int, ...], n_classes: int) -
     if classifier == "logreg":
         x = layers.Flatten()(inputs)
     else:
-        x = layers.Conv2D(16, 5, strides=2, padding="same", activation="relu")(inputs)
+        x = layers.Conv2D(32, 5, strides=2, padding="same", activation="relu")(inputs)
         x = layers.Conv2D(32, 3, strides=2, padding="same", activation="relu")(x)
         x = layers.Flatten()(x)
         x = layers.Dropout(0.3)(x)
@@ -69,10 +70,14 @@ def build_model(classifier: str, input_shape: tuple[int, ...], n_classes: int) -
 
 
 def compiled(model: keras.Model) -> keras.Model:
-    """`model` compiled for training with a fresh Adam optimizer and XLA off."""
+    """`model` compiled for training with a fresh Adam optimizer and XLA off.
+
+    A linear model takes a 10x larger step than the CNN: with 1e-3 it barely moves in the few
+    hundred steps that 10-100 labels give.
+    """
     keras = keras_backend()
     model.compile(
-        optimizer=keras.optimizers.Adam(1e-3),
+        optimizer=keras.optimizers.Adam(LEARNING_RATES.get(model.name, 1e-3)),
         loss="sparse_categorical_crossentropy",
         jit_compile=False,
     )
@@ -115,7 +120,7 @@ def fit(
                 on_epoch_end=lambda epoch, _logs: on_epoch(epoch + 1, run_epochs)
             )
         )
-    model.fit(data, epochs=run_epochs, verbose=0, callbacks=callbacks)
+    model.fit(data, epochs=run_epochs, verbose=0, callbacks=callbacks, shuffle=False)
     return run_epochs
 
 
@@ -161,7 +166,7 @@ def features_and_proba(
         layer = model.get_layer("features")
     except ValueError:
         return None, predict_proba(model, x, batch_size)
-    extractor = keras.Model(model.inputs, layer.output)
+    extractor = keras.Model(model.inputs[0], layer.output)
     return _forward(extractor, x, batch_size), predict_proba(model, x, batch_size)
 
 

@@ -178,6 +178,7 @@ def train_iteration(
         models.set_seed(config.seed * 1009 + position)
         model = _start_model(scheme, data, config, previous.get(scheme))
         outcomes[scheme] = _train_scheme(scheme, model, data, labelled, config, outcomes, progress)
+    outcomes = {scheme: outcomes[scheme] for scheme in config.schemes}  # the order asked for
     _evaluate(outcomes, data)
     guide = choose_guide(config.guide, outcomes)
     pool_probabilities = models.predict_proba(outcomes[guide].model, data.pool_x)
