@@ -92,13 +92,15 @@ def fit(
     epochs: int,
     batch_size: int,
     min_steps: int = 0,
+    sample_weight: np.ndarray | None = None,
     augmentation: str | None = None,
     seed: int = 0,
     on_epoch: EpochCallback | None = None,
 ) -> int:
     """Train `model` in place; returns the number of epochs run.
 
-    At least `min_steps` gradient steps are taken (more epochs when the set is small). With an
+    At least `min_steps` gradient steps are taken (more epochs when the set is small);
+    `sample_weight` weighs each sample's loss. With an
     `augmentation` (see AUGMENTATIONS), every batch is transformed at random by Keras
     preprocessing layers, so each epoch sees new copies.
     """
@@ -107,11 +109,14 @@ def fit(
 
     steps_per_epoch = math.ceil(len(x) / batch_size)
     run_epochs = max(epochs, math.ceil(min_steps / steps_per_epoch))
-    data = tf.data.Dataset.from_tensor_slices((x, y.astype(np.int32)))
+    columns = (x, y.astype(np.int32))
+    if sample_weight is not None:
+        columns += (np.asarray(sample_weight, dtype=np.float32),)
+    data = tf.data.Dataset.from_tensor_slices(columns)
     data = data.shuffle(len(x), seed=seed, reshuffle_each_iteration=True).batch(batch_size)
     if augmentation is not None:
         augmenter = augmentation_layers(augmentation, seed)
-        data = data.map(lambda images, labels: (augmenter(images, training=True), labels))
+        data = data.map(lambda images, *rest: (augmenter(images, training=True), *rest))
     data = data.prefetch(tf.data.AUTOTUNE)
     callbacks = []
     if on_epoch is not None:

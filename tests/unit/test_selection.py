@@ -163,3 +163,12 @@ def test_bad_requests_get_a_clear_error(kwargs, message, pool):
 def test_scheme_names_are_case_insensitive(pool):
     points, labelled, _ = pool
     assert select("rs", 4, points=points, labelled=labelled, seed=0).shape == (4,)
+
+
+def test_ds_in_many_dimensions_takes_the_farthest_point():
+    rng = np.random.default_rng(0)
+    points = rng.normal(0, 0.1, size=(200, 50))
+    points[123] += 10.0  # one point far from everything
+    labelled = np.zeros(200, dtype=bool)
+    labelled[:5] = True
+    assert select("DS", 1, points=points, labelled=labelled)[0] == 123
