@@ -190,7 +190,8 @@ def write_outputs(rows: Sequence[CurveRow], out: Path, settings: BenchSettings) 
     table = summarise(rows)
     _write_csv(out / "curves.csv", CURVE_COLUMNS, [_csv_row(r) for r in rows])
     _write_csv(out / "table.csv", TABLE_COLUMNS, [asdict(r) for r in table])
-    (out / "table.md").write_text(table_markdown(table, settings))
+    seeds_done = len({row.seed for row in rows})
+    (out / "table.md").write_text(table_markdown(table, settings, seeds_done))
     plot_curves(rows, out / "curves.png")
 
 
@@ -207,7 +208,7 @@ def _write_csv(path: Path, columns: Sequence[str], rows: Sequence[dict[str, obje
         writer.writerows(rows)
 
 
-def table_markdown(table: Sequence[TableRow], settings: BenchSettings) -> str:
+def table_markdown(table: Sequence[TableRow], settings: BenchSettings, seeds: int) -> str:
     """Rows: selection schemes; per training scheme accuracy (mean ± std) and AUC; relabels."""
     selections = list(dict.fromkeys(r.selection for r in table))
     schemes = list(dict.fromkeys(r.scheme for r in table))
@@ -218,7 +219,7 @@ def table_markdown(table: Sequence[TableRow], settings: BenchSettings) -> str:
     header.append("Relabels")
     lines = [
         f"Accuracy after {settings.iterations * settings.per_iteration} labels "
-        f"({settings.iterations} x {settings.per_iteration}), mean ± std of {settings.seeds} "
+        f"({settings.iterations} x {settings.per_iteration}), mean ± std of {seeds} "
         f"seed(s); {settings.classifier}, {settings.oracle} oracle, dataset {settings.dataset}.",
         "",
         "| " + " | ".join(header) + " |",

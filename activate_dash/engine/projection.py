@@ -118,7 +118,10 @@ def compute_projection(
     else:
         n_neighbors = min(int(params["n_neighbors"]), len(flat) - 1)
         reducer = import_umap().UMAP(
-            n_neighbors=n_neighbors, min_dist=float(params["min_dist"]), random_state=seed
+            n_neighbors=n_neighbors,
+            min_dist=float(params["min_dist"]),
+            random_state=seed,
+            n_jobs=1,  # a seeded UMAP runs on one thread anyway; saying so silences its warning
         )
         points = reducer.fit_transform(reduced)
     _report(progress, f"{PROJECTIONS[method]} layout", 2, 2)
