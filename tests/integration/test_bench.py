@@ -55,3 +55,17 @@ def test_quick_bench_writes_curves_table_and_plot(tmp_path, capsys):
 def test_bench_refuses_unknown_schemes(tmp_path, capsys):
     assert main(["bench", "--selection", "RS,XX", "--out", str(tmp_path)]) == 2
     assert "Unknown selection scheme XX" in capsys.readouterr().err
+
+
+def test_projection_command_caches_a_projection(tmp_path, capsys):
+    assert (
+        main(["projection", "--dataset", "digits", "--method", "pca", "--data-dir", str(tmp_path)])
+        == 0
+    )
+    assert len(list((tmp_path / "projections").glob("pca-*.npy"))) == 1
+    assert "cached" in capsys.readouterr().out
+
+
+def test_a_bad_dataset_spec_is_a_clear_error(tmp_path, capsys):
+    assert main(["projection", "--dataset", str(tmp_path / "missing.npz")]) == 2
+    assert "missing.npz" in capsys.readouterr().err
