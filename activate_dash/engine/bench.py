@@ -123,7 +123,7 @@ def run_bench(settings: BenchSettings, out: str | Path, *, show_progress: bool =
             for selection in settings.selections:
                 loop = ActiveLearningLoop(dataset, points, config=_config(settings, seed))
                 person = SimulatedPerson(
-                    loop.data.pixel_space(), dataset.pool_labels, settings.oracle, seed
+                    loop.data.pixel_space, dataset.pool_labels, settings.oracle, seed
                 )
                 for iteration in range(settings.iterations):
                     bar.set_postfix_str(f"seed {seed} {selection}")

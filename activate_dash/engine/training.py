@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -129,28 +130,38 @@ class IterationOutcome:
 
 
 class TrainingData:
-    """A dataset turned into model inputs once, reused by every iteration."""
+    """A dataset turned into model inputs once (on first use), reused by every iteration.
+
+    Nothing is converted until training needs it, so a process that only asks and labels
+    (the web process) never holds the float copy of the pool.
+    """
 
     def __init__(self, dataset: Dataset, projection: np.ndarray | None = None) -> None:
         self.dataset = dataset
-        self.pool_x = models.to_model_input(dataset.pool_images)
-        self.test_x = models.to_model_input(dataset.test_images) if dataset.has_test else None
         self.projection = projection
-        self._pixel_space: np.ndarray | None = None
+
+    @cached_property
+    def pool_x(self) -> np.ndarray:
+        return models.to_model_input(self.dataset.pool_images)
+
+    @cached_property
+    def test_x(self) -> np.ndarray | None:
+        if not self.dataset.has_test:
+            return None
+        return models.to_model_input(self.dataset.test_images)
 
     @property
     def input_shape(self) -> tuple[int, ...]:
         return tuple(self.pool_x.shape[1:])
 
+    @cached_property
     def pixel_space(self) -> np.ndarray:
-        """The pool's pixels reduced to 50 dimensions by PCA (computed once)."""
-        if self._pixel_space is None:
-            from sklearn.decomposition import PCA
+        """The pool's pixels reduced to 50 dimensions by PCA."""
+        from sklearn.decomposition import PCA
 
-            flat = self.pool_x.reshape(len(self.pool_x), -1)
-            n_components = min(50, flat.shape[0], flat.shape[1])
-            self._pixel_space = PCA(n_components, random_state=0).fit_transform(flat)
-        return self._pixel_space
+        flat = self.pool_x.reshape(len(self.pool_x), -1)
+        n_components = min(50, flat.shape[0], flat.shape[1])
+        return PCA(n_components, random_state=0).fit_transform(flat)
 
 
 def train_iteration(
@@ -315,7 +326,7 @@ def _il_space(
         return np.hstack(found), prior
     if space == "projection" and data.projection is not None:
         return data.projection, prior
-    return data.pixel_space(), prior
+    return data.pixel_space, prior
 
 
 def _evaluate(outcomes: Mapping[str, SchemeOutcome], data: TrainingData) -> None:
