@@ -146,19 +146,25 @@ def augmentation_layers(augmentation: str, seed: int) -> keras.Sequential:
 
 def predict_proba(model: keras.Model, x: np.ndarray, batch_size: int = 2048) -> np.ndarray:
     """Class probabilities (N, n_classes) as float32."""
-    return _forward(model, x, batch_size)
+    return _forward(model, x, batch_size)[0]
 
 
-def _forward(model: keras.Model, x: np.ndarray, batch_size: int) -> np.ndarray:
-    # Direct calls in large batches: `model.predict` traces a new function for every model,
-    # which cost more than the arithmetic here.
+def _forward(model: keras.Model, x: np.ndarray, batch_size: int) -> list[np.ndarray]:
+    """Every output of `model` for `x`, as float32 arrays.
+
+    Direct calls in large batches: `model.predict` traces a new function for every model,
+    which cost more than the arithmetic here.
+    """
     if len(x) == 0:
-        return np.zeros((0, *model.output_shape[1:]), dtype=np.float32)
-    parts = [
-        np.asarray(model(x[start : start + batch_size], training=False), dtype=np.float32)
-        for start in range(0, len(x), batch_size)
+        return [np.zeros((0, *output.shape[1:]), dtype=np.float32) for output in model.outputs]
+    batches = []
+    for start in range(0, len(x), batch_size):
+        outputs = model(x[start : start + batch_size], training=False)
+        batches.append(outputs if isinstance(outputs, list | tuple) else [outputs])
+    return [
+        np.concatenate([np.asarray(batch[k], dtype=np.float32) for batch in batches])
+        for k in range(len(batches[0]))
     ]
-    return np.concatenate(parts)
 
 
 def features_and_proba(
@@ -171,8 +177,9 @@ def features_and_proba(
         layer = model.get_layer("features")
     except ValueError:
         return None, predict_proba(model, x, batch_size)
-    extractor = keras.Model(model.inputs[0], layer.output)
-    return _forward(extractor, x, batch_size), predict_proba(model, x, batch_size)
+    both = keras.Model(model.inputs[0], [layer.output, model.outputs[0]])
+    found, probabilities = _forward(both, x, batch_size)
+    return found, probabilities
 
 
 def model_to_bytes(model: keras.Model) -> bytes:

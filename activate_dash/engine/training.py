@@ -108,6 +108,16 @@ class SchemeOutcome:
     accuracy: float | None = None
     test_predictions: np.ndarray | None = None
     inferred_accuracy: float | None = None  # IL only, when the pool's truth is known
+    pool_features: np.ndarray | None = None  # filled by `pool_outputs`, once
+    pool_probabilities: np.ndarray | None = None
+
+    def pool_outputs(self, pool_x: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+        """The model's features and probabilities for the pool, computed once and kept."""
+        if self.pool_probabilities is None:
+            self.pool_features, self.pool_probabilities = models.features_and_proba(
+                self.model, pool_x
+            )
+        return self.pool_features, self.pool_probabilities
 
 
 @dataclass
@@ -192,7 +202,7 @@ def train_iteration(
     outcomes = {scheme: outcomes[scheme] for scheme in config.schemes}  # the order asked for
     _evaluate(outcomes, data)
     guide = choose_guide(config.guide, outcomes)
-    pool_probabilities = models.predict_proba(outcomes[guide].model, data.pool_x)
+    _, pool_probabilities = outcomes[guide].pool_outputs(data.pool_x)
     guide_predictions = outcomes[guide].test_predictions
     matrix = None
     if guide_predictions is not None and data.dataset.test_labels is not None:
@@ -316,10 +326,10 @@ def _il_space(
     The prior is the mean pool probabilities of this iteration's augmented models (CBA, IDA;
     else SIL); `features` concatenates their CNN feature spaces.
     """
-    sources = [done[s].model for s in ("CBA", "IDA") if s in done] or [
-        done[s].model for s in ("SIL",) if s in done
+    sources = [done[s] for s in ("CBA", "IDA") if s in done] or [
+        done[s] for s in ("SIL",) if s in done
     ]
-    outputs = [models.features_and_proba(model, data.pool_x) for model in sources]
+    outputs = [source.pool_outputs(data.pool_x) for source in sources]
     prior = np.mean([proba for _, proba in outputs], axis=0) if outputs else None
     found = [feature for feature, _ in outputs if feature is not None]
     if space == "features" and found:
