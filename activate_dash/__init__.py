@@ -10,4 +10,19 @@ from activate_dash.errors import ActivateError
 
 __version__ = "0.1.0"
 
+# Dash serves a component's files from the *top-level* package named by its namespace, so the
+# class board's script and styles are declared here (plain data: nothing is imported).
+_js_dist = [
+    {
+        "relative_package_path": "components/class_board.js",
+        "namespace": "activate_dash",
+    }
+]
+_css_dist = [
+    {
+        "relative_package_path": "components/class_board.css",
+        "namespace": "activate_dash",
+    }
+]
+
 __all__ = ["ActivateError", "__version__"]

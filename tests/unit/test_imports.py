@@ -38,3 +38,14 @@ def test_umap_import_keeps_tensorflow_out_and_importable_later():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().endswith("ok")
+
+
+def test_components_load_dash_but_no_learning_library():
+    code = (
+        "import sys\n"
+        "import activate_dash.components, activate_dash.components.demo\n"
+        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == ""
