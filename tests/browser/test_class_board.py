@@ -258,3 +258,30 @@ def test_cb006_hover_shows_top_three_and_readonly_ignores_changes(dash_duo):
     assert item(dash_duo, "a").get_attribute("data-status") == "machine"
     assert dash_duo.find_element(f"#{LAST_CHANGE_ID}").text == "(no change yet)"
     assert dash_duo.get_logs() == []
+
+
+def touch(dash_duo, kind: str, x: float, y: float) -> None:
+    points = [] if kind == "touchEnd" else [{"x": x, "y": y}]
+    dash_duo.driver.execute_cdp_cmd(
+        "Input.dispatchTouchEvent", {"type": kind, "touchPoints": points}
+    )
+
+
+def test_cb007_touch_drag(dash_duo):
+    dash_duo.start_server(build_demo_app(items=small_items()))
+    dash_duo.wait_for_element('[data-item-id="c"]')
+    dash_duo.driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": True})
+    start = item(dash_duo, "c").rect
+    column = dash_duo.find_element('[data-column="5"]').rect
+    x0, y0 = start["x"] + start["width"] / 2, start["y"] + start["height"] / 2
+    x1, y1 = column["x"] + column["width"] / 2, column["y"] + 0.7 * column["height"]
+
+    touch(dash_duo, "touchStart", x0, y0)
+    for step in range(1, 11):
+        touch(dash_duo, "touchMove", x0 + (x1 - x0) * step / 10, y0 + (y1 - y0) * step / 10)
+    touch(dash_duo, "touchEnd", x1, y1)
+
+    change = last_change(dash_duo, 1)
+    assert (change["id"], change["column"], change["status"]) == ("c", 5, "manual")
+    assert change["confidence"] == pytest.approx(0.3, abs=0.05)
+    assert dash_duo.get_logs() == []
