@@ -92,6 +92,22 @@ def project(
     return points
 
 
+def is_cached(
+    content_hash: str,
+    method: str,
+    cache_dir: str | os.PathLike[str] | None = None,
+    params: Mapping[str, Any] | None = None,
+) -> bool:
+    """Whether `project` would answer from the bundled file or the cache, computing nothing."""
+    method = str(method).strip().lower()
+    key = projection_key(content_hash, method, resolve_params(method, params))
+    if BUNDLED_PROJECTIONS.is_file():
+        with np.load(BUNDLED_PROJECTIONS, allow_pickle=False) as bundled:
+            if key in bundled.files:
+                return True
+    return cache_dir is not None and (Path(cache_dir) / f"{key}.npy").is_file()
+
+
 def compute_projection(
     images: np.ndarray, method: str, params: Mapping[str, Any], progress: Progress | None = None
 ) -> np.ndarray:

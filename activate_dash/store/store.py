@@ -389,6 +389,18 @@ class Store:
             rows = session.execute(query.order_by(LabelRow.sample)).all()
         return label_arrays_of(rows)
 
+    def last_changed_sample(self, project_id: int) -> int | None:
+        """The sample of the most recent label change that undo would revert (None: none)."""
+        with self._session(write=False) as session:
+            project = self._project_row(session, project_id)
+            query = (
+                select(LabelEventRow.sample)
+                .where(LabelEventRow.project_id == project.id)
+                .order_by(LabelEventRow.id.desc())
+                .limit(1)
+            )
+            return session.scalars(query).first()
+
     def undo_last_label(self, project_id: int) -> LabelRecord | None:
         """Revert the most recent label change; the record now in force for that sample, or None."""
         with self._session(write=True) as session:
