@@ -25,4 +25,13 @@ _css_dist = [
     }
 ]
 
-__all__ = ["ActivateError", "__version__"]
+__all__ = ["ActivateError", "__version__", "create_app"]
+
+
+def __getattr__(name: str) -> object:
+    # `activate_dash.create_app` without importing Dash on `import activate_dash`.
+    if name == "create_app":
+        from activate_dash.app import create_app
+
+        return create_app
+    raise AttributeError(f"module 'activate_dash' has no attribute {name!r}")

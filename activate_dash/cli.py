@@ -1,8 +1,7 @@
-"""Command line: `python -m activate_dash <command>` (also the `activate-dash` script).
+"""Command line: `python -m activate_dash [options]` serves the app (also `activate-dash`).
 
-Commands: `bench` (the paper's experiment with a simulated person) and `projection`
-(compute and cache a dataset's 2-D projection ahead of time). The web app arrives in a later
-release as the default command.
+Commands: none (serve the dashboard), `bench` (the paper's experiment with a simulated
+person) and `projection` (compute and cache a dataset's 2-D projection ahead of time).
 """
 
 from __future__ import annotations
@@ -32,8 +31,24 @@ def build_parser() -> argparse.ArgumentParser:
     defaults = BenchSettings()
     parser = argparse.ArgumentParser(
         prog="python -m activate_dash",
-        description="activate_dash: collaborative human-machine active learning on images.",
+        description="activate_dash: collaborative human-machine active learning on images. "
+        "Without a command it serves the dashboard.",
     )
+    parser.add_argument(
+        "--dataset",
+        default="mnist",
+        help="dataset new projects start on: mnist (bundled, default), digits, an .npz, an "
+        "IDX folder or an image folder",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8050, help="port (default 8050)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="store, caches and job files (default $ACTIVATE_DATA_DIR or ./data)",
+    )
+    parser.add_argument("--debug", action="store_true", help="Dash debug mode (reloads code)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     bench = commands.add_parser(
@@ -87,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     projection.add_argument("--dataset", default="mnist")
     projection.add_argument("--method", choices=list(PROJECTIONS), default="umap")
     projection.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    projection.set_defaults(command="projection")
     return parser
 
 
@@ -98,10 +114,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _bench(args)
         if args.command == "projection":
             return _projection(args)
+        return _serve(args)
     except ActivateError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    parser.print_help()
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from activate_dash.app import create_app
+
+    app = create_app(data_dir=args.data_dir, dataset=args.dataset)
+    print(f"activate_dash on http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
+    # The version check calls a Plotly host from the browser: an error on a closed network.
+    app.run(host=args.host, port=args.port, debug=args.debug, dev_tools_disable_version_check=True)
     return 0
 
 

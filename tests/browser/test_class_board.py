@@ -15,6 +15,7 @@ from selenium.webdriver.common.keys import Keys
 
 from activate_dash.components import ClassBoard, board_classes, board_item, image_data_uri
 from activate_dash.components.demo import BOARD_ID, LAST_CHANGE_ID, build_demo_app
+from tests.browser.board_actions import drag_to_column
 
 pytestmark = pytest.mark.browser
 
@@ -48,17 +49,7 @@ def item(dash_duo, item_id: str):
 def drag(dash_duo, item_id: str, column: str, confidence: float) -> None:
     """Press on the item's centre, drag to `confidence` of the column's height, release."""
     target = dash_duo.find_element(f'[data-column="{column}"]')
-    offset = round((0.5 - confidence) * target.size["height"])
-    (
-        ActionChains(dash_duo.driver)
-        .move_to_element(item(dash_duo, item_id))
-        .click_and_hold()
-        .move_by_offset(10, 10)
-        .move_to_element(target)
-        .move_by_offset(0, offset)
-        .release()
-        .perform()
-    )
+    drag_to_column(dash_duo.driver, item(dash_duo, item_id), target, confidence)
 
 
 def press(dash_duo, *keys: str) -> None:

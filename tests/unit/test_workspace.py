@@ -1,0 +1,139 @@
+"""The plain functions behind the callbacks: projects, board, labels, refusals (no browser)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from activate_dash.errors import ActivateError, InvalidLabelError, UnknownProjectError
+from activate_dash.store import IterationRecord, Store
+from activate_dash.web.workspace import MAX_ADD, Workspace
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    return Workspace(Store(data_dir=tmp_path), tmp_path)
+
+
+@pytest.fixture
+def project(workspace):
+    return workspace.resolve(workspace.new_project("digits"))
+
+
+def fake_training(workspace: Workspace, project_id: int, predicted: int = 1) -> np.ndarray:
+    """Store an iteration whose guide says `predicted` at 0.9 for every sample (no Keras)."""
+    info = workspace.info(project_id)
+    probabilities = np.full((info.pool_size, info.n_classes), 0.1 / (info.n_classes - 1))
+    probabilities[:, predicted] = 0.9
+    record = IterationRecord(
+        number=info.n_iterations + 1,
+        n_labels=1,
+        selection="RS",
+        classifier="cnn",
+        guide="SIL",
+        accuracies={"SIL": 0.5},
+        relabels=0,
+        seconds=1.0,
+        confusion=None,
+    )
+    workspace.store.add_iteration(
+        project_id, record, models={}, pool_probabilities={"SIL": probabilities}
+    )
+    return probabilities
+
+
+def test_tokens_are_signed_and_stale_ones_refused(workspace, project):
+    token = workspace.token(project)
+    assert workspace.resolve(token) == project
+    for bad in (None, "", "1", f"{project}-0000000000000000", "x-y", f"{project + 1}-abc"):
+        with pytest.raises(UnknownProjectError):
+            workspace.resolve(bad)
+    other = Workspace(workspace.store, workspace.data_dir / "elsewhere")
+    with pytest.raises(UnknownProjectError):
+        other.resolve(token)  # another server's key
+
+
+def test_ask_fills_the_board_without_repeats(workspace, project):
+    first, note = workspace.ask(project, "LCRS", 10, seed=0)
+    assert len(first) == 10 and "RS" in note  # no model yet: falls back to random
+    second, _ = workspace.ask(project, "RS", 10, seed=0)
+    assert not set(first) & set(second)
+    assert workspace.board(project) == first + second
+    assert set(workspace.machine_chosen(project)) == set(first + second)
+    with pytest.raises(ActivateError):
+        workspace.ask(project, "XX", 10)
+    with pytest.raises(ActivateError):
+        workspace.ask(project, "RS", MAX_ADD + 1)
+
+
+def test_board_change_is_stored_and_bad_changes_change_nothing(workspace, project):
+    sample = workspace.add_to_board(project, [5])[0]
+    outcome = workspace.apply_change(project, {"id": sample, "column": 3, "confidence": 0.8})
+    assert outcome.status == "manual"
+    (record,) = workspace.labels(project)
+    assert (record.sample, record.label, record.confidence) == (5, 3, 0.8)
+    bad_changes = [
+        {"id": 99999, "column": 3, "confidence": 0.5},  # unknown sample
+        {"id": 6, "column": 3, "confidence": 0.5},  # not on the board
+        {"id": 5, "column": 42, "confidence": 0.5},  # not a class
+        {"id": 5, "column": 2, "confidence": 7},  # confidence outside [0, 1]
+        {"id": 5, "column": "2", "confidence": 0.5},
+        "not a change",
+    ]
+    for change in bad_changes:
+        with pytest.raises(InvalidLabelError):
+            workspace.apply_change(project, change)
+    assert workspace.labels(project) == [record]
+    workspace.apply_change(project, {"id": 5, "column": None, "confidence": 0})
+    assert workspace.labels(project) == []
+
+
+def test_guesses_come_from_stored_probabilities(workspace, project):
+    workspace.add_to_board(project, [1, 2, 3])
+    fake_training(workspace, project, predicted=1)
+    items = {item["id"]: item for item in workspace.board_items(project)}
+    assert items[1]["status"] == "machine" and items[1]["column"] == 1
+    assert items[1]["confidence"] == pytest.approx(0.9)
+    assert workspace.apply_change(project, {"id": 2, "column": 4, "confidence": 0.6}).status == (
+        "corrected"
+    )
+    assert workspace.pending_relabels(project) == (1, 1)
+    accepted = workspace.accept_all(project)
+    assert sorted(accepted) == [1, 3]
+    statuses = {r.sample: r.status for r in workspace.labels(project)}
+    assert statuses == {1: "confirmed", 2: "corrected", 3: "confirmed"}
+    # the model (says 1 at 0.9) confidently disagrees with label 4 of sample 2
+    assert [e["sample"] for e in workspace.review(project)] == [2]
+
+
+def test_undo_and_after_training(workspace, project):
+    workspace.add_to_board(project, [7, 8])
+    workspace.apply_change(project, {"id": 7, "column": 1, "confidence": 0.5})
+    workspace.apply_change(project, {"id": 7, "column": 2, "confidence": 0.9})
+    assert workspace.undo(project) == 7
+    assert workspace.labels(project)[0].label == 1
+    workspace.after_training(project)
+    assert workspace.board(project) == [8]  # labelled samples leave the board
+    assert workspace.undo(project) == 7 and workspace.labels(project) == []
+    assert workspace.undo(project) is None
+
+
+def test_settings_checked_and_export_rows(workspace, project):
+    settings = workspace.save_settings(project, schemes=("IDA", "SIL"), epochs=2)
+    assert settings.schemes == ("SIL", "IDA") and settings.epochs == 2
+    for bad in ({"schemes": ()}, {"classifier": "svm"}, {"epochs": 0}, {"guide": "XX"}):
+        with pytest.raises(ActivateError):
+            workspace.save_settings(project, **bad)
+    assert workspace.settings(project) == settings
+    workspace.add_to_board(project, [4])
+    workspace.apply_change(project, {"id": 4, "column": 9, "confidence": 0.25})
+    (row,) = workspace.export_rows(project)
+    assert row == {
+        "id": 4,
+        "class": "9",
+        "confidence": 0.25,
+        "status": "manual",
+        "iteration": 1,
+        "machine_prediction": None,
+        "machine_probability": None,
+    }
