@@ -97,6 +97,11 @@ class Store:
     def __repr__(self) -> str:
         return f"Store({self.url!r})"
 
+    def reopen(self) -> Store:
+        """A new Store on the same database with its own connections (for a forked job or
+        another process: connections are never shared across a fork)."""
+        return Store(self._url)
+
     def close(self) -> None:
         """Close every pooled connection."""
         self._engine.dispose()

@@ -1,17 +1,21 @@
 """One training of a project, run as a background job (a forked process or a Celery worker).
 
-Everything the job needs travels as plain values (the store's URL, the data directory, the
-project id), and it opens its own store: a database connection inherited across a fork is
-never reused. TensorFlow is imported here, in the job, and never in the web process.
+The caller hands the job a workspace opened in the job's own process (`Workspace.reopen()`):
+a database connection or a lock inherited across a fork is never used (a request thread of
+the web process may have held it at the fork, and the job would wait forever). TensorFlow is
+imported here, in the job, and never in the web process.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from activate_dash.errors import ActivateError
+
+if TYPE_CHECKING:
+    from activate_dash.web.workspace import Workspace
 
 ProgressReport = Callable[[float, str], None]  # (fraction done 0..100, words)
 
@@ -35,42 +39,33 @@ class TrainingSummary:
 
 
 def train_project(
-    store_url: str,
-    data_dir: str | Path,
-    project_id: int,
-    report: ProgressReport | None = None,
+    workspace: Workspace, project_id: int, report: ProgressReport | None = None
 ) -> TrainingSummary:
     """Train the project's chosen schemes on its labels and store the iteration."""
     from activate_dash.engine.loop import ActiveLearningLoop
-    from activate_dash.store import Store
-    from activate_dash.web.workspace import Workspace
 
-    store = Store(store_url)
-    try:
-        workspace = Workspace(store, data_dir)
-        settings = workspace.settings(project_id)
-        labels = store.label_arrays(project_id)
-        if len(labels) < 1:
-            raise ActivateError("Label at least one sample before training.")
-        config = settings.training_config()
-        dataset = workspace.dataset(project_id)
-        loop = ActiveLearningLoop.resume(
-            store, project_id, dataset, workspace.points(project_id), config=config
-        )
-        stages = len(config.schemes)
-        done_stages: list[str] = []
+    store = workspace.store
+    settings = workspace.settings(project_id)
+    labels = store.label_arrays(project_id)
+    if len(labels) < 1:
+        raise ActivateError("Label at least one sample before training.")
+    config = settings.training_config()
+    dataset = workspace.dataset(project_id)
+    loop = ActiveLearningLoop.resume(
+        store, project_id, dataset, workspace.points(project_id), config=config
+    )
+    stages = len(config.schemes)
+    done_stages: list[str] = []
 
-        def progress(stage: str, done: int, total: int) -> None:
-            if report is None:
-                return
-            scheme = stage.split()[0]
-            if scheme not in done_stages:
-                done_stages.append(scheme)
-            fraction = (len(done_stages) - 1 + done / max(1, total)) / max(1, stages)
-            report(round(100 * min(1.0, fraction)), f"{stage}: epoch {done}/{total}")
+    def progress(stage: str, done: int, total: int) -> None:
+        if report is None:
+            return
+        scheme = stage.split()[0]
+        if scheme not in done_stages:
+            done_stages.append(scheme)
+        fraction = (len(done_stages) - 1 + done / max(1, total)) / max(1, stages)
+        report(round(100 * min(1.0, fraction)), f"{stage}: epoch {done}/{total}")
 
-        record = loop.train(config, progress=progress)
-        workspace.after_training(project_id)
-        return TrainingSummary(record.number, record.n_labels, record.accuracies, record.seconds)
-    finally:
-        store.close()
+    record = loop.train(config, progress=progress)
+    workspace.after_training(project_id)
+    return TrainingSummary(record.number, record.n_labels, record.accuracies, record.seconds)

@@ -111,6 +111,27 @@ class Workspace:
         self._points: dict[tuple[str, str], np.ndarray] = {}
         self._probabilities: dict[tuple[int, int, str], np.ndarray | None] = {}
 
+    def reopen(self) -> Workspace:
+        """This workspace on its own store connections and lock, for a forked job or a worker.
+
+        A forked child must touch nothing of its parent that holds a lock or a connection (a
+        request thread may have held it at the fork: the child would wait forever). Loaded
+        datasets and projections are read-only arrays, so they are shared.
+        """
+        again = Workspace(self.store.reopen(), self.data_dir)
+        again._datasets = dict(self._datasets)
+        again._points = dict(self._points)
+        return again
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     # ------------------------------------------------------------ projects and tokens
 
     def token(self, project_id: int) -> str:

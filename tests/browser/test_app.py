@@ -30,10 +30,11 @@ def free_port() -> int:
 @pytest.fixture
 def app_url(tmp_path: Path):
     port = free_port()
+    log = (tmp_path / "server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "activate_dash", "--port", str(port), "--data-dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -47,6 +48,8 @@ def app_url(tmp_path: Path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+        log.close()
+        print("server log (tail):", (tmp_path / "server.log").read_text()[-3000:])
 
 
 def board_items(dash_duo, status: str | None = None):
@@ -54,14 +57,16 @@ def board_items(dash_duo, status: str | None = None):
     return dash_duo.find_elements(f"#class-board {selector}")
 
 
-def wait_for(condition, timeout: float = 30.0, what: str = "condition"):
+def wait_for(condition, timeout: float = 30.0, what: str = "condition", page=None):
+    """Poll `condition` until it is truthy; on time-out say what was awaited (and the message)."""
     end = time.time() + timeout
     while time.time() < end:
         value = condition()
         if value:
             return value
         time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
+    shown = f"; #message says {message(page)!r}" if page is not None else ""
+    raise AssertionError(f"timed out waiting for {what}{shown}")
 
 
 def drag(dash_duo, element, column: str, confidence: float) -> None:
@@ -109,7 +114,12 @@ def test_app001_whole_loop(dash_duo, app_url, tmp_path):
     epochs.send_keys("1")
     wait_for(lambda: "Settings saved" in message(dash_duo), what="settings saved")
     click(dash_duo, "#train-button")
-    wait_for(lambda: "Iteration 1 trained" in message(dash_duo), timeout=180, what="first training")
+    wait_for(
+        lambda: "Iteration 1 trained" in message(dash_duo),
+        timeout=180,
+        what="first training",
+        page=dash_duo,
+    )
     numbers = dash_duo.find_element("#accuracy-numbers").text
     assert "SIL" in numbers and "IDA" in numbers
     confusion_text = dash_duo.find_element("#confusion-graph").text
@@ -132,7 +142,10 @@ def test_app001_whole_loop(dash_duo, app_url, tmp_path):
     wait_for(lambda: "Confirmed 9" in message(dash_duo), what="accept all")
     click(dash_duo, "#train-button")
     wait_for(
-        lambda: "Iteration 2 trained" in message(dash_duo), timeout=180, what="second training"
+        lambda: "Iteration 2 trained" in message(dash_duo),
+        timeout=180,
+        what="second training",
+        page=dash_duo,
     )
     dash_duo.wait_for_text_to_equal("#relabels-total", "1", timeout=10)
 

@@ -516,3 +516,12 @@ def test_kill_never_loses_a_returned_write(tmp_path: Path) -> None:
         assert stored[sample].confidence == pytest.approx((sample % 100) / 100)
     with sqlite3.connect(db_path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_reopen_opens_the_same_database_with_new_connections(tmp_path):
+    store = Store("sqlite:///" + str(tmp_path / "a.sqlite"))
+    project = store.create_project(name="p", dataset_spec="digits", pool_size=5, n_classes=2)
+    with store.reopen() as again:
+        assert again is not store
+        assert again.get_project(project.id).name == "p"
+    assert store.get_project(project.id).name == "p"  # the original is still open

@@ -137,3 +137,12 @@ def test_settings_checked_and_export_rows(workspace, project):
         "machine_prediction": None,
         "machine_probability": None,
     }
+
+
+def test_reopen_shares_no_connection_or_lock_with_the_original(workspace, project):
+    workspace.dataset(project)  # loaded once here, shared with the copy
+    with workspace.reopen() as own:
+        assert own.store is not workspace.store and own._lock is not workspace._lock
+        assert own.resolve(workspace.token(project)) == project
+        assert own.dataset(project) is workspace.dataset(project)
+    assert workspace.info(project).id == project  # the original is still open

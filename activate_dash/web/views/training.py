@@ -42,8 +42,6 @@ def layout() -> html.Div:
 
 
 def register(app: Dash, workspace: Workspace) -> None:
-    store_url, data_dir = workspace.store.url, str(workspace.data_dir)
-
     @app.callback(
         Output(Ids.TRAIN_DONE, "data"),
         Output(Ids.MESSAGE, "children", allow_duplicate=True),
@@ -63,11 +61,11 @@ def register(app: Dash, workspace: Workspace) -> None:
     def train(set_progress, _clicks, token):
         """Runs in the job process: train, store, and say how it went."""
         try:
-            project_id = workspace.resolve(token)
             set_progress((0, "starting"))
-            summary = train_project(
-                store_url, data_dir, project_id, lambda pct, words: set_progress((pct, words))
-            )
+            with workspace.reopen() as own:  # nothing of the forking web process is touched
+                summary = train_project(
+                    own, own.resolve(token), lambda pct, words: set_progress((pct, words))
+                )
         except Exception as error:
             return no_update, refusal(error)
         set_progress((100, "done"))
