@@ -24,6 +24,7 @@ from activate_dash.components.items import board_item, image_data_uri
 from activate_dash.engine.loop import label_status
 from activate_dash.engine.models import CLASSIFIERS
 from activate_dash.engine.projection import PROJECTIONS, project
+from activate_dash.engine.projection import Progress as ProjectionProgress
 from activate_dash.engine.selection import SELECTION_SCHEMES, select_samples
 from activate_dash.engine.training import IL_SPACES, TRAINING_SCHEMES, TrainingConfig
 from activate_dash.errors import ActivateError, InvalidLabelError, UnknownProjectError
@@ -168,19 +169,42 @@ class Workspace:
     def dataset(self, project_id: int) -> Dataset:
         return self.dataset_of(self.info(project_id).dataset_spec)
 
+    def new_project_from_upload(self, filename: str, contents: str) -> str:
+        """Create a project on an uploaded .zip or .npz (a `dcc.Upload` data URL); its token.
+
+        The file is checked, stored under the data dir and loaded first; a bad one raises
+        DatasetError and leaves nothing behind. The project is named after the file.
+        """
+        from activate_dash.web.uploads import new_upload_dataset, upload_stem
+
+        spec = new_upload_dataset(self.data_dir, filename, contents, self.dataset_of)
+        return self.new_project(spec, name=upload_stem(filename))
+
     def dataset_of(self, spec: str) -> Dataset:
         """A dataset by spec, loaded once per process and shared read-only."""
-        from activate_dash.data import load_dataset
-
         with self._lock:
             if spec not in self._datasets:
-                self._datasets[spec] = load_dataset(spec)
+                self._datasets[spec] = self._load(spec)
             return self._datasets[spec]
+
+    def _load(self, spec: str) -> Dataset:
+        """Load a spec; an upload (`upload:<hash>`) is read from this data dir's uploads."""
+        from activate_dash.data import load_dataset
+        from activate_dash.web.uploads import is_upload, resolve_upload
+
+        if not is_upload(spec):
+            return load_dataset(spec)
+        return replace(load_dataset(resolve_upload(self.data_dir, spec)), spec=spec)
 
     def class_names(self, project_id: int) -> list[str]:
         return list(self.dataset(project_id).class_names)
 
-    def points(self, project_id: int, method: str | None = None) -> np.ndarray:
+    def points(
+        self,
+        project_id: int,
+        method: str | None = None,
+        progress: ProjectionProgress | None = None,
+    ) -> np.ndarray:
         """The pool's 2-D projection (bundled or cached; computed on a cache miss)."""
         info = self.info(project_id)
         method = method or info.projection
@@ -196,6 +220,7 @@ class Workspace:
                 method,
                 content_hash=dataset.content_hash(),
                 cache_dir=self.data_dir / "projections",
+                progress=progress,
             )
             with self._lock:
                 self._points[key] = cached
@@ -210,6 +235,13 @@ class Workspace:
         dataset = self.dataset(project_id)
         cache = self.data_dir / "projections"
         return method == "pca" or is_cached(dataset.content_hash(), method, cache)
+
+    def use_projection(
+        self, project_id: int, method: str, progress: ProjectionProgress | None = None
+    ) -> None:
+        """Compute (or find) the pool's projection by `method` and make it the project's."""
+        self.points(project_id, method, progress)
+        self.store.update_project(project_id, projection=method)
 
     def settings(self, project_id: int) -> Settings:
         return Settings.from_config(self.info(project_id).config)

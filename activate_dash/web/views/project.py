@@ -1,4 +1,4 @@
-"""The project bar: which project the page works on, new project, resume, and the message."""
+"""The project bar: the page's project, new project (bundled or uploaded), resume, the message."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from activate_dash.web.ids import Ids
+from activate_dash.web.uploads import MAX_UPLOAD_BYTES, upload_summary
 from activate_dash.web.views.feedback import message_area, notice, refusal
 from activate_dash.web.workspace import Workspace
 
@@ -34,7 +35,23 @@ def layout(default_dataset: str) -> dbc.Navbar:
                     style={"width": "260px"},
                     className="me-2",
                 ),
-                dbc.Button("New project", id=Ids.NEW_PROJECT_BUTTON, size="sm", className="me-3"),
+                dbc.Button("New project", id=Ids.NEW_PROJECT_BUTTON, size="sm", className="me-2"),
+                dcc.Upload(
+                    html.A(
+                        "Upload .zip / .npz",
+                        role="button",
+                        title=(
+                            "New project on your images: a .zip of one folder per class (or a"
+                            " flat folder with classes.txt), or an .npz;"
+                            f" at most {MAX_UPLOAD_BYTES // 1_000_000} MB"
+                        ),
+                    ),
+                    id=Ids.UPLOAD,
+                    accept=".zip,.npz",
+                    max_size=MAX_UPLOAD_BYTES,  # the file's own size (the server checks again)
+                    multiple=False,
+                    className="btn btn-sm btn-outline-secondary text-nowrap me-3",
+                ),
                 dbc.Input(
                     id=Ids.RESUME_INPUT,
                     placeholder="project id",
@@ -98,6 +115,25 @@ def register(app: Dash, workspace: Workspace, default_dataset: str) -> None:
         except Exception as error:
             return no_update, refusal(error)
         return token, notice(f"Started project {token} on {dataset}.")
+
+    @app.callback(
+        Output(Ids.CURRENT_PROJECT, "data", allow_duplicate=True),
+        Output(Ids.MESSAGE, "children", allow_duplicate=True),
+        Input(Ids.UPLOAD, "contents"),
+        State(Ids.UPLOAD, "filename"),
+        running=[(Output(Ids.UPLOAD, "disabled"), True, False)],
+        prevent_initial_call=True,
+    )
+    def new_project_from_upload(contents, filename):
+        """A new project on an uploaded file; a bad file changes nothing and says why."""
+        if not contents:
+            return no_update, no_update
+        try:
+            token = workspace.new_project_from_upload(filename, contents)
+            dataset = workspace.dataset(workspace.resolve(token))
+        except Exception as error:
+            return no_update, refusal(error)
+        return token, notice(upload_summary(token, filename, dataset))
 
     @app.callback(
         Output(Ids.CURRENT_PROJECT, "data", allow_duplicate=True),
