@@ -48,6 +48,9 @@ class Ids(StrEnum):
     SCHEMES_CHECKLIST = "schemes-checklist"
     CLASSIFIER_DROPDOWN = "classifier-dropdown"
     PROJECTION_DROPDOWN = "projection-dropdown"
+    PROJECTION_PROGRESS = "projection-progress"
+    PROJECTION_REQUEST = "projection-request"  # {token, method}: compute this one in the background
+    PROJECTION_DONE = "projection-done"  # the pool view reloads when this changes
     IL_SPACE_DROPDOWN = "il-space-dropdown"
     EPOCHS_INPUT = "epochs-input"
     GUIDE_DROPDOWN = "guide-dropdown"

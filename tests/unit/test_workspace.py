@@ -146,3 +146,16 @@ def test_reopen_shares_no_connection_or_lock_with_the_original(workspace, projec
         assert own.resolve(workspace.token(project)) == project
         assert own.dataset(project) is workspace.dataset(project)
     assert workspace.info(project).id == project  # the original is still open
+
+
+def test_use_projection_computes_caches_and_switches(workspace, project):
+    with pytest.raises(ActivateError, match="Unknown projection"):
+        workspace.projection_ready(project, "isomap")
+    assert workspace.projection_ready(project, "pca")
+    assert not workspace.projection_ready(project, "tsne")
+    stages: list[tuple[str, int, int]] = []
+    workspace.use_projection(project, "tsne", lambda *stage: stages.append(stage))
+    assert workspace.info(project).projection == "tsne"
+    assert workspace.points(project).shape == (workspace.dataset(project).pool_size, 2)
+    assert stages and stages[-1][1] == stages[-1][2]  # progress reached its end
+    assert workspace.projection_ready(project, "tsne")  # cached for the next time

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import time
+
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, State, html, no_update
+from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from activate_dash.engine.models import CLASSIFIERS
 from activate_dash.engine.projection import PROJECTIONS
@@ -87,6 +89,15 @@ def layout() -> dbc.Card:
                             size="sm",
                         ),
                     ),
+                    dbc.Progress(
+                        id=Ids.PROJECTION_PROGRESS,
+                        value=0,
+                        label="",
+                        className="mb-1",
+                        style={"height": "14px", "display": "none"},
+                    ),
+                    dcc.Store(id=Ids.PROJECTION_REQUEST),
+                    dcc.Store(id=Ids.PROJECTION_DONE),
                     html.Hr(className="my-2"),
                     training_layout(),
                 ],
@@ -156,28 +167,70 @@ def register(app: Dash, workspace: Workspace) -> None:
         )
 
     @app.callback(
-        Output(Ids.CURRENT_PROJECT, "data", allow_duplicate=True),
+        Output(Ids.PROJECTION_DONE, "data"),
+        Output(Ids.PROJECTION_REQUEST, "data"),
         Output(Ids.MESSAGE, "children", allow_duplicate=True),
         Input(Ids.PROJECTION_DROPDOWN, "value"),
         State(Ids.CURRENT_PROJECT, "data"),
         prevent_initial_call=True,
     )
     def change_projection(method, token):
-        """A new projection reloads the pool view (computed here only when it is quick)."""
+        """A projection at hand switches at once; another is computed in the background."""
         try:
             project_id = workspace.resolve(token)
-            info = workspace.info(project_id)
-            if method == info.projection:
-                return no_update, no_update
+            if method == workspace.info(project_id).projection:
+                return no_update, no_update, no_update
             if not workspace.projection_ready(project_id, method):
-                return no_update, notice(
-                    f"{PROJECTIONS.get(method, method)} is not computed for this dataset yet: "
-                    f"run `python -m activate_dash projection --dataset {info.dataset_spec} "
-                    f"--method {method}` once, then choose it again.",
-                    "warning",
-                )
-            workspace.points(project_id, method)
-            workspace.store.update_project(project_id, projection=method)
+                request = {"token": token, "method": method}
+                return no_update, request, notice(f"Computing the {PROJECTIONS[method]} map…")
+            workspace.use_projection(project_id, method)
         except Exception as error:
-            return no_update, refusal(error)
-        return token, notice(f"Projection: {PROJECTIONS[method]}.")
+            return no_update, no_update, refusal(error)
+        return (
+            {"method": method, "at": time.time()},
+            no_update,
+            notice(f"Projection: {PROJECTIONS[method]}."),
+        )
+
+    @app.callback(
+        Output(Ids.PROJECTION_DONE, "data", allow_duplicate=True),
+        Output(Ids.PROJECTION_DROPDOWN, "value", allow_duplicate=True),
+        Output(Ids.MESSAGE, "children", allow_duplicate=True),
+        Input(Ids.PROJECTION_REQUEST, "data"),
+        background=True,
+        running=[
+            (Output(Ids.PROJECTION_DROPDOWN, "disabled"), True, False),
+            (
+                Output(Ids.PROJECTION_PROGRESS, "style"),
+                {"height": "14px"},
+                {"height": "14px", "display": "none"},
+            ),
+        ],
+        progress=[
+            Output(Ids.PROJECTION_PROGRESS, "value"),
+            Output(Ids.PROJECTION_PROGRESS, "label"),
+        ],
+        progress_default=[0, ""],
+        interval=500,
+        prevent_initial_call=True,
+    )
+    def compute_projection(set_progress, request):
+        """Runs in a job process: compute the map (UMAP: about a minute), store, reload."""
+        started = time.perf_counter()
+        method = (request or {}).get("method")
+
+        def report(stage: str, done: int, total: int) -> None:
+            set_progress((round(100 * done / max(1, total)), stage))
+
+        try:
+            with workspace.reopen() as own:  # nothing of the forking web process is touched
+                project_id = own.resolve((request or {}).get("token"))
+                try:
+                    own.use_projection(project_id, method, report)
+                except Exception as error:
+                    return no_update, own.info(project_id).projection, refusal(error)
+        except Exception as error:
+            return no_update, no_update, refusal(error)
+        seconds = time.perf_counter() - started
+        words = f"Projection: {PROJECTIONS[method]} (computed in {seconds:.0f} s)."
+        return {"method": method, "at": time.time()}, no_update, notice(words, "success")

@@ -102,9 +102,10 @@ def register(app: Dash, workspace: Workspace) -> None:
     @app.callback(
         Output(Ids.POOL_GRAPH, "figure"),
         Input(Ids.CURRENT_PROJECT, "data"),
+        Input(Ids.PROJECTION_DONE, "data"),
         State(Ids.CONFIDENCE_SWITCH, "value"),
     )
-    def load_pool(token, by_confidence):
+    def load_pool(token, _projection, by_confidence):
         """The whole figure, once per project (and per projection)."""
         if not token:
             return no_update
