@@ -25,11 +25,27 @@ CHROME_FLAGS = (
 )
 
 
+# Chromium asks before a page starts a second download without a click of its own (dcc.Download
+# answers a callback, so every download after the first would wait on a prompt nobody sees).
+CHROME_PREFS = {"profile.default_content_setting_values.automatic_downloads": 1}
+
+
 def chrome_options(extra_flags: Iterable[str] = ()) -> Any:
-    """selenium ChromeOptions with CHROME_FLAGS and `extra_flags`."""
+    """selenium ChromeOptions with CHROME_FLAGS, `extra_flags` and CHROME_PREFS.
+
+    Preferences added later (dash_duo adds its download folder) are merged with these instead
+    of replacing them.
+    """
     from selenium.webdriver.chrome.options import Options
 
-    options = Options()
+    class MergedPrefsOptions(Options):
+        def add_experimental_option(self, name: str, value: Any) -> None:
+            if name == "prefs":
+                value = {**self.experimental_options.get("prefs", {}), **value}
+            super().add_experimental_option(name, value)
+
+    options = MergedPrefsOptions()
     for flag in (*CHROME_FLAGS, *extra_flags):
         options.add_argument(flag)
+    options.add_experimental_option("prefs", dict(CHROME_PREFS))
     return options

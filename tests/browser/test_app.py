@@ -1,24 +1,34 @@
 """The whole dashboard in headless Chromium, served by `python -m activate_dash` in its own process
-(as a person runs it; the training jobs it forks have never seen TensorFlow in their parent)."""
+(as a person runs it; the training jobs it forks have never seen TensorFlow in their parent).
+
+Every test ends with no errors in the browser console.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
+from activate_dash.data import load_dataset
 from tests.browser.board_actions import drag_to_column
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SCREENSHOTS = Path("test-output")
 
 
 def free_port() -> int:
@@ -28,36 +38,42 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def app_url(tmp_path: Path):
-    port = free_port()
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "activate_dash", "--port", str(port), "--data-dir", str(tmp_path)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
+def serve(tmp_path: Path):
+    """Start a server process (`python -m MODULE ARGS`) on a free port; returns its root URL
+    once `health` answers."""
+    processes: list[tuple[subprocess.Popen, Path]] = []
+
+    def start(*args: str, module: str = "activate_dash", health: str = "health") -> str:
+        port = free_port()
+        log_path = tmp_path / f"server-{port}.log"
+        with log_path.open("w") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", module, "--port", str(port), *args],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        processes.append((process, log_path))
+        url = f"http://127.0.0.1:{port}/"
         for _ in range(300):
             try:
-                urllib.request.urlopen(url + "health", timeout=1)
-                break
+                urllib.request.urlopen(url + health, timeout=1)
+                return url
             except OSError:
                 time.sleep(0.1)
-        yield url
-    finally:
+        raise AssertionError(f"the server did not start: {log_path.read_text()[-2000:]}")
+
+    yield start
+    for process, log_path in processes:
         process.terminate()
         process.wait(timeout=10)
-        log.close()
-        print("server log (tail):", (tmp_path / "server.log").read_text()[-3000:])
+        print(f"server log {log_path.name} (tail):", log_path.read_text()[-3000:])
 
 
-def board_items(dash_duo, status: str | None = None):
-    selector = "[data-item-id]" if status is None else f'[data-status="{status}"]'
-    return dash_duo.find_elements(f"#class-board {selector}")
+def message(dash_duo) -> str:
+    return dash_duo.find_element("#message").text
 
 
-def wait_for(condition, timeout: float = 30.0, what: str = "condition", page=None):
+def wait_for(condition: Callable, timeout: float = 30.0, what: str = "condition", page=None):
     """Poll `condition` until it is truthy; on time-out say what was awaited (and the message)."""
     end = time.time() + timeout
     while time.time() < end:
@@ -69,9 +85,13 @@ def wait_for(condition, timeout: float = 30.0, what: str = "condition", page=Non
     raise AssertionError(f"timed out waiting for {what}{shown}")
 
 
-def drag(dash_duo, element, column: str, confidence: float) -> None:
-    target = dash_duo.find_element(f'#class-board [data-column="{column}"]')
-    drag_to_column(dash_duo.driver, element, target, confidence)
+def wait_for_message(dash_duo, text: str, timeout: float = 30.0) -> None:
+    wait_for(lambda: text in message(dash_duo), timeout, f"{text!r} in #message", dash_duo)
+
+
+def board_items(dash_duo, status: str | None = None):
+    selector = "[data-item-id]" if status is None else f'[data-status="{status}"]'
+    return dash_duo.find_elements(f"#class-board {selector}")
 
 
 def click(dash_duo, selector: str) -> None:
@@ -81,29 +101,82 @@ def click(dash_duo, selector: str) -> None:
     dash_duo.driver.execute_script("arguments[0].click()", element)
 
 
-def message(dash_duo) -> str:
-    return dash_duo.find_element("#message").text
+def press_on(dash_duo, element, *keys: str) -> None:
+    dash_duo.driver.execute_script("arguments[0].focus()", element)
+    ActionChains(dash_duo.driver).send_keys(*keys).perform()
 
 
-def test_app001_whole_loop(dash_duo, app_url, tmp_path):
-    dash_duo.server_url = app_url
+def relabel_count(dash_duo) -> str:
+    return dash_duo.find_element("#relabel-count").text
+
+
+def plotted(dash_duo, graph_id: str) -> list[dict]:
+    """The traces Plotly drew in a graph: name, x and y (as plain lists)."""
+    return dash_duo.driver.execute_script(
+        "const gd = document.querySelector(`#${arguments[0]} .js-plotly-plot`);"
+        "return (gd && gd._fullData || []).map(t => ({name: t.name, type: t.type,"
+        " x: Array.from(t.x || []), y: Array.from(t.y || []),"
+        " z: t.z ? Array.from(t.z, row => Array.from(row)) : null}));",
+        graph_id,
+    )
+
+
+def accuracy_points(dash_duo) -> dict[str, list]:
+    """{scheme: [(labels, accuracy %), ...]} of the accuracy graph's scheme lines."""
+    return {
+        t["name"]: list(zip(t["x"], t["y"], strict=True))
+        for t in plotted(dash_duo, "accuracy-graph")
+        if t["name"] in {"SIL", "IL", "IDA", "CBA"}
+    }
+
+
+def set_board_change(dash_duo, change: dict) -> None:
+    """What a broken or tampered page would send: a `last_change` the board never made.
+
+    Finds the board's Dash props through React's fiber on its root element and calls setProps.
+    """
+    dash_duo.driver.execute_script(
+        """
+        const root = document.querySelector('#class-board [data-board]')
+            || document.querySelector('[data-board]');
+        const key = Object.keys(root).find(k => k.startsWith('__reactFiber'));
+        let fiber = root[key];
+        while (fiber && !(fiber.memoizedProps && fiber.memoizedProps.setProps)) {
+            fiber = fiber.return;
+        }
+        fiber.memoizedProps.setProps({last_change: arguments[0]});
+        """,
+        change,
+    )
+
+
+def console_errors(dash_duo) -> list[dict]:
+    return [e for e in dash_duo.get_logs() if "WebGL" not in e["message"]]
+
+
+def test_app001_whole_loop(dash_duo, serve, tmp_path):
+    truth = load_dataset("mnist").pool_labels
+    dash_duo.server_url = serve("--data-dir", str(tmp_path / "data"))
     dash_duo.wait_for_element("#pool-graph .scatterlayer, #pool-graph .gl-container", timeout=20)
-    dash_duo.wait_for_contains_text("#message", "Started project", timeout=20)
+    wait_for_message(dash_duo, "Started project")
 
     # Ask the machine for 10 samples: no model yet, so they arrive unlabelled.
     click(dash_duo, "#ask-button")
     wait_for(lambda: len(board_items(dash_duo)) == 10, what="10 items on the board")
     assert len(board_items(dash_duo, "unlabelled")) == 10
 
-    # Label by drag and by keyboard; each change is stored at once.
-    items = board_items(dash_duo)
-    drag(dash_duo, items[0], "3", 0.8)
-    wait_for(lambda: "at 80%" in message(dash_duo) or "at 7" in message(dash_duo), what="stored")
+    # Label by drag and by keyboard, each with its true class; each change is stored at once.
+    first = board_items(dash_duo)[0]
+    first_id = int(first.get_attribute("data-item-id"))
+    target = dash_duo.find_element(f'#class-board [data-column="{truth[first_id]}"]')
+    drag_to_column(dash_duo.driver, first, target, 0.8)
+    wait_for_message(dash_duo, f"Sample {first_id}: {truth[first_id]} at 8")
+    assert first.get_attribute("data-status") == "manual"
     for element in board_items(dash_duo, "unlabelled"):
-        dash_duo.driver.execute_script("arguments[0].focus()", element)
-        ActionChains(dash_duo.driver).send_keys("5", Keys.ARROW_UP).perform()
+        sample = int(element.get_attribute("data-item-id"))
+        press_on(dash_duo, element, str(truth[sample]), Keys.ARROW_UP)
         wait_for(lambda el=element: el.get_attribute("data-status") == "manual", what="manual")
-    wait_for(lambda: "10 labelled" in dash_duo.find_element("#relabel-count").text, what="count")
+    wait_for(lambda: "10 labelled" in relabel_count(dash_duo), what="10 labelled")
 
     # Train SIL and IDA with the CNN at 1 epoch.
     for scheme in ("IL", "CBA"):
@@ -112,57 +185,168 @@ def test_app001_whole_loop(dash_duo, app_url, tmp_path):
     epochs = dash_duo.find_element("#epochs-input")
     epochs.send_keys(Keys.CONTROL, "a")
     epochs.send_keys("1")
-    wait_for(lambda: "Settings saved" in message(dash_duo), what="settings saved")
+    wait_for_message(dash_duo, "Settings saved")
     click(dash_duo, "#train-button")
-    wait_for(
-        lambda: "Iteration 1 trained" in message(dash_duo),
-        timeout=180,
-        what="first training",
-        page=dash_duo,
-    )
-    numbers = dash_duo.find_element("#accuracy-numbers").text
-    assert "SIL" in numbers and "IDA" in numbers
-    confusion_text = dash_duo.find_element("#confusion-graph").text
-    assert any(ch.isdigit() and ch != "0" for ch in confusion_text)
-    # labelled samples leave the board after training
-    wait_for(lambda: len(board_items(dash_duo)) == 0, what="board cleared")
+    wait_for_message(dash_duo, "Iteration 1 trained", timeout=180)
+    wait_for(lambda: len(accuracy_points(dash_duo).get("SIL", [])) == 1, what="accuracy point")
+    first_points = accuracy_points(dash_duo)
+    assert set(first_points) == {"SIL", "IDA"}
+    assert all(points[0][0] == 10 for points in first_points.values())
+    # the confusion matrix fills: every one of the 2,000 test samples in some cell
+    wait_for(lambda: plotted(dash_duo, "confusion-graph")[0]["z"], what="confusion matrix")
+    matrix = plotted(dash_duo, "confusion-graph")[0]["z"]
+    assert sum(map(sum, matrix)) == 2000 and len(matrix) == 10
+    wait_for(lambda: len(board_items(dash_duo)) == 0, what="labelled samples leave the board")
 
-    # Ask again: the machine's guesses are placed by confidence; correct one.
+    # Ask again: the machine's guesses sit in their predicted column, higher = more confident
+    # (within a column; items that would overlap are stacked below one another).
     click(dash_duo, "#ask-button")
     wait_for(lambda: len(board_items(dash_duo, "machine")) == 10, what="10 machine guesses")
+    guesses: dict[str, list[tuple[float, int]]] = {}
+    for element in board_items(dash_duo, "machine"):
+        predicted = element.get_attribute("aria-label").split("machine says ")[1].split()[0]
+        column = dash_duo.find_element(f'#class-board [data-column="{predicted}"]')
+        centre_x = element.location["x"] + element.size["width"] / 2
+        assert column.location["x"] <= centre_x <= column.location["x"] + column.size["width"]
+        placed = (float(element.get_attribute("data-confidence")), element.location["y"])
+        guesses.setdefault(predicted, []).append(placed)
+    for placed in guesses.values():
+        by_confidence = sorted(placed, reverse=True)
+        assert [y for _, y in by_confidence] == sorted(y for _, y in placed)
+
+    # Correct one guess (a class the machine did not say) and see the relabel count.
     guess = board_items(dash_duo, "machine")[0]
     predicted = guess.get_attribute("aria-label").split("machine says ")[1].split()[0]
-    other = "1" if predicted != "1" else "2"
-    dash_duo.driver.execute_script("arguments[0].focus()", guess)
-    ActionChains(dash_duo.driver).send_keys(other).perform()
-    wait_for(lambda: "1 relabelled" in dash_duo.find_element("#relabel-count").text, what="relabel")
+    press_on(dash_duo, guess, "1" if predicted != "1" else "2")
+    wait_for(lambda: "1 relabelled" in relabel_count(dash_duo), what="1 relabelled")
+    assert guess.get_attribute("data-status") == "corrected"
 
-    # Train again: two trainings in a row complete from the page.
+    # Accept the other nine and train again: two trainings in a row complete from the page.
     click(dash_duo, "#accept-all-button")
-    wait_for(lambda: "Confirmed 9" in message(dash_duo), what="accept all")
+    wait_for_message(dash_duo, "Confirmed 9")
     click(dash_duo, "#train-button")
-    wait_for(
-        lambda: "Iteration 2 trained" in message(dash_duo),
-        timeout=180,
-        what="second training",
-        page=dash_duo,
-    )
+    wait_for_message(dash_duo, "Iteration 2 trained", timeout=180)
     dash_duo.wait_for_text_to_equal("#relabels-total", "1", timeout=10)
+    wait_for(lambda: len(accuracy_points(dash_duo)["SIL"]) == 2, what="second accuracy point")
+    second_points = accuracy_points(dash_duo)
+    assert [x for x, _ in second_points["IDA"]] == [10, 20]
+    assert all(accuracy > 10 for _, accuracy in second_points["IDA"])  # above chance (10%)
 
     # Reload: the same project, its history and counts are still there.
     dash_duo.driver.refresh()
     dash_duo.wait_for_text_to_equal("#relabels-total", "1", timeout=20)
     dash_duo.wait_for_contains_text("#timeline", "#2", timeout=10)
+    wait_for(lambda: accuracy_points(dash_duo) == second_points, what="accuracy after reload")
 
-    # Export the labels and read them back.
-    click(dash_duo, "#export-csv-button")
+    # Export the labels (CSV and JSON) and read them back.
     download = Path(dash_duo.download_path)
-    files = wait_for(lambda: list(download.glob("*.csv")), what="CSV download")
-    rows = list(csv.DictReader(io.StringIO(files[0].read_text())))
+    click(dash_duo, "#export-csv-button")
+    csv_file = wait_for(lambda: list(download.glob("*.csv")), what="CSV download")[0]
+    rows = list(csv.DictReader(io.StringIO(csv_file.read_text())))
     assert len(rows) == 20
-    assert {r["status"] for r in rows} >= {"manual", "corrected", "confirmed"}
+    assert {r["status"] for r in rows} == {"manual", "corrected", "confirmed"}
+    manual = [r for r in rows if r["status"] == "manual"]
+    assert len(manual) == 10 and all(r["class"] == str(truth[int(r["id"])]) for r in manual)
+    click(dash_duo, "#export-json-button")
+    json_file = wait_for(lambda: list(download.glob("*.json")), what="JSON download")[0]
+    exported = json.loads(json_file.read_text())
+    assert {(r["id"], r["class"], r["status"]) for r in exported} == {
+        (int(r["id"]), r["class"], r["status"]) for r in rows
+    }
 
-    Path("test-output").mkdir(exist_ok=True)
-    dash_duo.driver.save_screenshot("test-output/app-whole-loop.png")
-    errors = [e for e in dash_duo.get_logs() if "WebGL" not in e["message"]]
-    assert errors == []
+    # Download a model of iteration 2: a real .keras archive.
+    click(dash_duo, "#timeline button")
+    model = wait_for(lambda: list(download.glob("*.keras")), what="model download")[0]
+    time.sleep(0.5)  # the browser renames the file once it is whole
+    with zipfile.ZipFile(model) as archive:
+        assert "config.json" in archive.namelist()
+
+    # The whole page in one picture (Bootstrap scrolls smoothly: jump instead).
+    SCREENSHOTS.mkdir(exist_ok=True)
+    dash_duo.driver.execute_script("window.scrollTo({top: 0, behavior: 'instant'})")
+    height = dash_duo.driver.execute_script("return document.documentElement.scrollHeight")
+    dash_duo.driver.set_window_size(1400, height + 100)
+    time.sleep(1)  # the graphs follow the new size
+    dash_duo.driver.save_screenshot(str(SCREENSHOTS / "app-whole-loop.png"))
+    assert console_errors(dash_duo) == []
+
+
+def test_app002_bad_input_is_refused_and_changes_nothing(dash_duo, serve, tmp_path):
+    dash_duo.server_url = serve("--data-dir", str(tmp_path / "data"), "--dataset", "digits")
+    wait_for_message(dash_duo, "Started project")
+    project = dash_duo.find_element("#project-label").text
+    click(dash_duo, "#ask-button")
+    wait_for(lambda: len(board_items(dash_duo)) == 10, what="10 items on the board")
+    on_board = board_items(dash_duo)[0].get_attribute("data-item-id")
+
+    # A change for a sample that does not exist, a class outside the classes, a bad confidence.
+    refused = [
+        ({"id": 99999, "column": 1, "confidence": 0.5, "n": 101}, "Unknown sample id 99999"),
+        ({"id": int(on_board), "column": 42, "confidence": 0.5, "n": 102}, "not one of the 10"),
+        ({"id": int(on_board), "column": 3, "confidence": 7, "n": 103}, "outside [0, 1]"),
+    ]
+    for change, words in refused:
+        set_board_change(dash_duo, change)
+        wait_for_message(dash_duo, words)
+        assert "0 labelled" in relabel_count(dash_duo)
+    assert len(board_items(dash_duo, "unlabelled")) == 10
+
+    # A stale project id is refused; the page stays on its project.
+    dash_duo.find_element("#resume-input").send_keys("7-0123456789abcdef")
+    click(dash_duo, "#resume-button")
+    wait_for_message(dash_duo, "There is no project '7-0123456789abcdef' here")
+    assert dash_duo.find_element("#project-label").text == project
+
+    # A corrupt upload is refused; no project is made and the page stays on its project.
+    corrupt = tmp_path / "photos.zip"
+    corrupt.write_bytes(b"this is not a zip archive")
+    dash_duo.find_element("#upload input[type=file]").send_keys(str(corrupt))
+    wait_for_message(dash_duo, "photos.zip")
+    assert dash_duo.find_element("#message .alert-danger")
+    assert dash_duo.find_element("#project-label").text == project
+    assert len(board_items(dash_duo)) == 10
+
+    # A stale project remembered by the browser: refused at load, with a clear message.
+    dash_duo.driver.execute_script(
+        "localStorage.setItem('project-store', JSON.stringify('9-0123456789abcdef'))"
+    )
+    dash_duo.driver.refresh()
+    wait_for_message(dash_duo, "There is no project '9-0123456789abcdef' here")
+    assert console_errors(dash_duo) == []
+
+
+def test_app003_mounted_in_a_flask_portal(dash_duo, serve, tmp_path):
+    data_dir = str(tmp_path / "data")
+    url = serve("--data-dir", data_dir, module="tests.browser.portal", health="activate/health")
+    portal = urllib.request.urlopen(url, timeout=10).read().decode()
+    assert "portal home" in portal
+    dash_duo.server_url = url + "activate/"
+    dash_duo.wait_for_element("#pool-graph .scatterlayer, #pool-graph .gl-container", timeout=20)
+    wait_for_message(dash_duo, "Started project")
+    click(dash_duo, "#ask-button")
+    wait_for(lambda: len(board_items(dash_duo)) == 10, what="10 items on the board")
+    element = board_items(dash_duo)[0]
+    press_on(dash_duo, element, "4")
+    wait_for(lambda: "1 labelled" in relabel_count(dash_duo), what="the label stored")
+    assert element.get_attribute("data-status") == "manual"
+    assert urllib.request.urlopen(url + "activate/health", timeout=5).status == 200
+    assert "portal home" in urllib.request.urlopen(url, timeout=5).read().decode()
+    assert console_errors(dash_duo) == []
+
+
+def test_app004_projection_computed_in_the_background(dash_duo, serve, tmp_path):
+    dash_duo.server_url = serve("--data-dir", str(tmp_path / "data"), "--dataset", "digits")
+    wait_for_message(dash_duo, "Started project")
+    dash_duo.wait_for_contains_text("#pool-graph .gtitle", "PCA", timeout=20)
+    Select(dash_duo.find_element("#projection-dropdown")).select_by_value("tsne")
+    wait_for_message(dash_duo, "Computing the t-SNE map")
+    # the page stays usable meanwhile: the machine can be asked for samples
+    click(dash_duo, "#ask-button")
+    wait_for(lambda: len(board_items(dash_duo)) == 10, what="10 items on the board")
+    wait_for_message(dash_duo, "Projection: t-SNE (computed in", timeout=120)
+    dash_duo.wait_for_contains_text("#pool-graph .gtitle", "TSNE", timeout=20)
+    # back to PCA: at hand, so at once
+    Select(dash_duo.find_element("#projection-dropdown")).select_by_value("pca")
+    wait_for_message(dash_duo, "Projection: PCA.")
+    dash_duo.wait_for_contains_text("#pool-graph .gtitle", "PCA", timeout=20)
+    assert console_errors(dash_duo) == []
