@@ -7,6 +7,7 @@ board; machine-chosen ones as diamonds) and HIGHLIGHT (a confusion-matrix cell's
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -149,9 +150,10 @@ def accuracy_figure(history: Sequence[IterationRecord]) -> go.Figure:
         name="user effort (% relabelled)",
         line={"dash": "dash", "color": "#555"},
     )
+    relabels_total = np.cumsum([r.relabels for r in history]).tolist()
     figure.add_bar(
         x=labels,
-        y=np.cumsum([r.relabels for r in history]).tolist(),
+        y=relabels_total,
         name="relabels (total)",
         yaxis="y2",
         marker={"color": "rgba(213, 94, 0, 0.25)"},
@@ -165,10 +167,14 @@ def accuracy_figure(history: Sequence[IterationRecord]) -> go.Figure:
             "side": "right",
             "rangemode": "tozero",
             "showgrid": False,
+            # whole relabels only: about five ticks, never 0.2 of a relabel
+            "tick0": 0,
+            "dtick": max(1, math.ceil(max(relabels_total, default=0) / 5)),
         },
-        margin={"l": 50, "r": 50, "t": 20, "b": 40},
-        legend={"orientation": "h", "y": 1.12},
-        height=320,
+        margin={"l": 50, "r": 50, "t": 10, "b": 40},
+        # below the plot: inside it the legend hid the first iterations' points
+        legend={"orientation": "h", "x": 0, "y": -0.22, "yanchor": "top"},
+        height=360,
     )
     return figure
 

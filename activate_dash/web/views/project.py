@@ -25,7 +25,7 @@ def layout(default_dataset: str) -> dbc.Navbar:
             [
                 dcc.Store(id=Ids.PROJECT_STORE, storage_type="local"),
                 dcc.Store(id=Ids.CURRENT_PROJECT, storage_type="memory"),
-                dbc.NavbarBrand("activate_dash", className="me-3"),
+                dbc.NavbarBrand("activate_dash", className="me-3 fw-semibold"),
                 html.Span(id=Ids.PROJECT_LABEL, className="me-3 text-muted small"),
                 dcc.Dropdown(
                     id=Ids.DATASET_DROPDOWN,
@@ -66,6 +66,7 @@ def layout(default_dataset: str) -> dbc.Navbar:
             className="d-flex flex-nowrap align-items-center",
         ),
         color="light",
+        dark=False,  # dbc's default is dark text colours, unreadable on a light bar
         className="mb-2 py-1",
     )
 
