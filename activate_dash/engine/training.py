@@ -38,6 +38,7 @@ TRAINING_SCHEMES: dict[str, str] = {
     "CBA": "confidence-based augmentation",
 }
 GUIDE_PREFERENCE = ("CBA", "IDA", "IL", "SIL")  # guide without a test set
+GUIDE_TEST_PREDICTIONS = "guide_test_predictions"  # key in details: the guide's test classes
 IL_SPACES: dict[str, str] = {
     "features": "the feature space of this iteration's augmented CNN",
     "pixels": "pixels reduced to 50 dimensions by PCA",
@@ -213,6 +214,8 @@ def train_iteration(
     }
     if "IL" in outcomes and outcomes["IL"].inferred_accuracy is not None:
         details["IL"]["inferred_accuracy"] = outcomes["IL"].inferred_accuracy
+    if guide_predictions is not None:  # which test samples fall in which cell of the matrix
+        details[GUIDE_TEST_PREDICTIONS] = np.asarray(guide_predictions).astype(int).tolist()
     return IterationOutcome(
         outcomes=outcomes,
         guide=guide,

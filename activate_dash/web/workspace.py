@@ -26,7 +26,12 @@ from activate_dash.engine.models import CLASSIFIERS
 from activate_dash.engine.projection import PROJECTIONS, project
 from activate_dash.engine.projection import Progress as ProjectionProgress
 from activate_dash.engine.selection import SELECTION_SCHEMES, select_samples
-from activate_dash.engine.training import IL_SPACES, TRAINING_SCHEMES, TrainingConfig
+from activate_dash.engine.training import (
+    GUIDE_TEST_PREDICTIONS,
+    IL_SPACES,
+    TRAINING_SCHEMES,
+    TrainingConfig,
+)
 from activate_dash.errors import ActivateError, InvalidLabelError, UnknownProjectError
 from activate_dash.store import LabelChange, Store
 
@@ -38,6 +43,14 @@ BUNDLED_DATASET = "mnist"
 MAX_BOARD = 200  # items on the board at once (the board stays usable up to this)
 MAX_ADD = 50  # samples one click / lasso / ask puts on the board
 REVIEW_THRESHOLD = 0.8  # the model disagrees "confidently" at this probability or more
+
+
+@dataclass(frozen=True)
+class ConfusionCell:
+    """What a click on a cell of the confusion matrix shows."""
+
+    pool_samples: np.ndarray  # pool indices the guide model predicts as the cell's column
+    test_samples: np.ndarray | None  # test indices in the cell; None when not known
 
 
 @dataclass(frozen=True)
@@ -258,6 +271,34 @@ class Workspace:
 
     def iterations(self, project_id: int) -> list[IterationRecord]:
         return self.store.iterations(project_id)
+
+    def confusion_cell(self, project_id: int, true: str, predicted: str) -> ConfusionCell:
+        """The test samples of one cell of the latest confusion matrix, and the pool samples
+        the guide model predicts as `predicted`; ActivateError for an unknown class."""
+        names = self.class_names(project_id)
+        for name in (true, predicted):
+            if str(name) not in names:
+                raise ActivateError(f"{name!r} is not one of the {len(names)} classes.")
+        true_class, predicted_class = names.index(str(true)), names.index(str(predicted))
+        latest = self.store.latest_iteration(project_id)
+        probabilities = self.probabilities(project_id)
+        pool = (
+            np.zeros(0, dtype=int)
+            if probabilities is None
+            else (probabilities.argmax(axis=1) == predicted_class).nonzero()[0]
+        )
+        test: np.ndarray | None = None
+        found = None if latest is None else latest.details.get(GUIDE_TEST_PREDICTIONS)
+        labels = self.dataset(project_id).test_labels
+        if found is not None and labels is not None and len(found) == len(labels):
+            found = np.asarray(found)
+            test = ((labels == true_class) & (found == predicted_class)).nonzero()[0]
+        return ConfusionCell(pool_samples=pool, test_samples=test)
+
+    def test_thumbnails(self, project_id: int, samples: Iterable[int]) -> list[str]:
+        """PNG data URIs of test images."""
+        images = self.dataset(project_id).test_images
+        return [] if images is None else [image_data_uri(images[int(s)]) for s in samples]
 
     def probabilities(self, project_id: int) -> np.ndarray | None:
         """The guide model's pool probabilities after the latest training (None before any)."""

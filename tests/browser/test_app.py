@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
@@ -150,6 +151,26 @@ def set_board_change(dash_duo, change: dict) -> None:
     )
 
 
+def click_heatmap_cell(dash_duo, graph_id: str, x: str, y: str) -> None:
+    """A real mouse click on the centre of a heatmap's cell (x, y) (category names)."""
+    graph = dash_duo.find_element(f"#{graph_id} .js-plotly-plot")
+    dash_duo.driver.execute_script(  # not smooth (Bootstrap's default): measured right after
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", graph
+    )
+    left, top = dash_duo.driver.execute_script(
+        "const gd = arguments[0], box = gd.getBoundingClientRect();"
+        "const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;"
+        "return [box.left + xa._offset + xa.d2p(arguments[1]),"
+        " box.top + ya._offset + ya.d2p(arguments[2])];",
+        graph,
+        x,
+        y,
+    )
+    actions = ActionBuilder(dash_duo.driver)
+    actions.pointer_action.move_to_location(round(left), round(top)).pause(0.3).click()
+    actions.perform()
+
+
 def console_errors(dash_duo) -> list[dict]:
     return [e for e in dash_duo.get_logs() if "WebGL" not in e["message"]]
 
@@ -196,6 +217,11 @@ def test_app001_whole_loop(dash_duo, serve, tmp_path):
     wait_for(lambda: plotted(dash_duo, "confusion-graph")[0]["z"], what="confusion matrix")
     matrix = plotted(dash_duo, "confusion-graph")[0]["z"]
     assert sum(map(sum, matrix)) == 2000 and len(matrix) == 10
+    # a click on a cell shows its test samples and marks the pool predicted as its column
+    click_heatmap_cell(dash_duo, "confusion-graph", "1", "1")
+    dash_duo.wait_for_contains_text("#confusion-samples", "Cell true 1 / predicted 1", timeout=10)
+    thumbnails = wait_for(lambda: dash_duo.find_elements("#confusion-samples img"), 10, "images")
+    assert 0 < len(thumbnails) == min(40, matrix[1][1])
     wait_for(lambda: len(board_items(dash_duo)) == 0, what="labelled samples leave the board")
 
     # Ask again: the machine's guesses sit in their predicted column, higher = more confident
@@ -211,7 +237,7 @@ def test_app001_whole_loop(dash_duo, serve, tmp_path):
         placed = (float(element.get_attribute("data-confidence")), element.location["y"])
         guesses.setdefault(predicted, []).append(placed)
     for placed in guesses.values():
-        by_confidence = sorted(placed, reverse=True)
+        by_confidence = sorted(placed, key=lambda p: (-p[0], p[1]))  # ties: stacked below
         assert [y for _, y in by_confidence] == sorted(y for _, y in placed)
 
     # Correct one guess (a class the machine did not say) and see the relabel count.

@@ -8,6 +8,7 @@ import pytest
 from activate_dash.data import load_dataset
 from activate_dash.engine import models
 from activate_dash.engine.training import (
+    GUIDE_TEST_PREDICTIONS,
     LabelledSet,
     TrainingCancelledError,
     TrainingConfig,
@@ -44,6 +45,10 @@ def test_more_labels_train_a_better_classifier(data, classifier):
         assert many.accuracies[scheme] > 0.6  # chance is 0.1
     n_test = len(data.dataset.test_labels)
     assert len(many.confusion) == 10 and sum(map(sum, many.confusion)) == n_test
+    # the guide's test predictions are kept: they rebuild the matrix cell by cell
+    predicted = np.asarray(many.details[GUIDE_TEST_PREDICTIONS])
+    cell = (data.dataset.test_labels == 3) & (predicted == 5)
+    assert cell.sum() == many.confusion[3][5]
 
 
 def test_all_four_schemes_train_and_il_scores_its_inferred_labels(data):

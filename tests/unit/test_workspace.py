@@ -20,7 +20,9 @@ def project(workspace):
     return workspace.resolve(workspace.new_project("digits"))
 
 
-def fake_training(workspace: Workspace, project_id: int, predicted: int = 1) -> np.ndarray:
+def fake_training(
+    workspace: Workspace, project_id: int, predicted: int = 1, details: dict | None = None
+) -> np.ndarray:
     """Store an iteration whose guide says `predicted` at 0.9 for every sample (no Keras)."""
     info = workspace.info(project_id)
     probabilities = np.full((info.pool_size, info.n_classes), 0.1 / (info.n_classes - 1))
@@ -35,6 +37,7 @@ def fake_training(workspace: Workspace, project_id: int, predicted: int = 1) -> 
         relabels=0,
         seconds=1.0,
         confusion=None,
+        details=details or {},
     )
     workspace.store.add_iteration(
         project_id, record, models={}, pool_probabilities={"SIL": probabilities}
@@ -159,3 +162,25 @@ def test_use_projection_computes_caches_and_switches(workspace, project):
     assert workspace.points(project).shape == (workspace.dataset(project).pool_size, 2)
     assert stages and stages[-1][1] == stages[-1][2]  # progress reached its end
     assert workspace.projection_ready(project, "tsne")  # cached for the next time
+
+
+def test_confusion_cell_lists_its_test_samples_and_the_pool_predicted_as_its_column(
+    workspace, project
+):
+    labels = workspace.dataset(project).test_labels
+    with pytest.raises(ActivateError, match="not one of the 10 classes"):
+        workspace.confusion_cell(project, "3", "42")
+    predicted = np.where(labels == 3, 5, labels)  # every test 3 taken for a 5
+    fake_training(
+        workspace, project, predicted=5, details={"guide_test_predictions": predicted.tolist()}
+    )
+    cell = workspace.confusion_cell(project, "3", "5")
+    assert cell.test_samples.tolist() == np.flatnonzero(labels == 3).tolist()
+    assert len(cell.pool_samples) == workspace.info(project).pool_size  # all predicted as 5
+    assert workspace.confusion_cell(project, "5", "5").test_samples.tolist() == (
+        np.flatnonzero(labels == 5).tolist()
+    )
+    thumbnails = workspace.test_thumbnails(project, cell.test_samples[:3])
+    assert len(thumbnails) == 3 and all(t.startswith("data:image/png;base64,") for t in thumbnails)
+    fake_training(workspace, project, predicted=5)  # an older store: no test predictions kept
+    assert workspace.confusion_cell(project, "3", "5").test_samples is None

@@ -1,5 +1,5 @@
 """Confusion matrix of the guide model on the test set; a click on a cell marks the pool
-samples the model predicts as that cell's class."""
+samples the model predicts as that cell's class and shows the cell's test samples."""
 
 from __future__ import annotations
 
@@ -10,6 +10,15 @@ from activate_dash.web import figures
 from activate_dash.web.ids import Ids
 from activate_dash.web.views.feedback import notice, refusal
 from activate_dash.web.workspace import Workspace
+
+MAX_THUMBNAILS = 40  # test images shown for a clicked cell
+THUMBNAIL_STYLE = {
+    "width": "32px",
+    "height": "32px",
+    "imageRendering": "pixelated",
+    "margin": "1px",
+    "border": "1px solid #ccc",
+}
 
 
 def layout() -> dbc.Card:
@@ -55,19 +64,25 @@ def register(app: Dash, workspace: Workspace) -> None:
         try:
             project_id = workspace.resolve(token)
             point = click["points"][0]
-            names = workspace.class_names(project_id)
-            predicted = names.index(str(point["x"]))
-            probabilities = workspace.probabilities(project_id)
+            cell = workspace.confusion_cell(project_id, point["y"], point["x"])
+            if workspace.probabilities(project_id) is None:
+                return no_update, no_update, notice("Train a model first.")
+            patch = Patch()
+            points = workspace.points(project_id)
+            update = figures.highlight_trace_update(points, cell.pool_samples)
+            patch["data"][figures.HIGHLIGHT].update(update)
+            shown = [] if cell.test_samples is None else cell.test_samples[:MAX_THUMBNAILS]
+            thumbnails = workspace.test_thumbnails(project_id, shown)
         except Exception as error:
             return no_update, no_update, refusal(error)
-        if probabilities is None:
-            return no_update, no_update, notice("Train a model first.")
-        samples = (probabilities.argmax(axis=1) == predicted).nonzero()[0]
-        patch = Patch()
-        points = workspace.points(project_id)
-        patch["data"][figures.HIGHLIGHT].update(figures.highlight_trace_update(points, samples))
+        first = f" (the first {len(shown)} below)" if 0 < len(shown) < point["z"] else ""
         words = (
-            f"Cell true {point['y']} / predicted {point['x']}: {point['z']} test samples. "
-            f"Marked on the pool: the {len(samples):,} samples the model predicts as {point['x']}."
+            f"Cell true {point['y']} / predicted {point['x']}: {point['z']} test samples{first}."
+            f" Marked on the pool: the {len(cell.pool_samples):,} samples the model predicts as"
+            f" {point['x']}."
         )
-        return patch, words, no_update
+        images = [
+            html.Img(src=src, title=f"test sample {sample}", style=THUMBNAIL_STYLE)
+            for src, sample in zip(thumbnails, shown, strict=True)
+        ]
+        return patch, [html.Div(words), html.Div(images, className="mt-1")], no_update
