@@ -376,3 +376,48 @@ def test_app004_projection_computed_in_the_background(dash_duo, serve, tmp_path)
     wait_for_message(dash_duo, "Projection: PCA.")
     dash_duo.wait_for_contains_text("#pool-graph .gtitle", "PCA", timeout=20)
     assert console_errors(dash_duo) == []
+
+
+def test_app005_failed_and_cancelled_trainings_change_nothing(dash_duo, serve, tmp_path):
+    dash_duo.server_url = serve("--data-dir", str(tmp_path / "data"), "--dataset", "digits")
+    wait_for_message(dash_duo, "Started project")
+
+    # Nothing labelled yet: the training fails and says why.
+    click(dash_duo, "#train-button")
+    wait_for_message(dash_duo, "Label at least one sample before training")
+
+    click(dash_duo, "#ask-button")
+    wait_for(lambda: len(board_items(dash_duo)) == 10, what="10 items on the board")
+    for element in board_items(dash_duo)[:3]:
+        press_on(dash_duo, element, "4")
+        wait_for(lambda el=element: el.get_attribute("data-status") == "manual", what="manual")
+
+    # A long training, cancelled once it has started: nothing is stored, the labels stay.
+    epochs = dash_duo.find_element("#epochs-input")
+    epochs.send_keys(Keys.CONTROL, "a")
+    epochs.send_keys("50")
+    wait_for_message(dash_duo, "Settings saved")
+    click(dash_duo, "#train-button")
+    wait_for(
+        lambda: "epoch" in dash_duo.find_element("#train-progress").text,
+        60,
+        "training progress",
+        dash_duo,
+    )
+    click(dash_duo, "#cancel-button")
+    wait_for_message(dash_duo, "Training cancelled")
+    time.sleep(2)  # a job that was not stopped would go on and report
+    assert "Training cancelled" in message(dash_duo)
+    assert accuracy_points(dash_duo) == {}
+    assert "#1" not in dash_duo.find_element("#timeline").text
+    assert "3 labelled" in relabel_count(dash_duo)
+    assert len(board_items(dash_duo, "manual")) == 3
+
+    # The page goes on: a short training after the cancelled one completes and is stored.
+    epochs.send_keys(Keys.CONTROL, "a")
+    epochs.send_keys("1")
+    wait_for_message(dash_duo, "Settings saved")
+    click(dash_duo, "#train-button")
+    wait_for_message(dash_duo, "Iteration 1 trained on 3 labels", timeout=180)
+    wait_for(lambda: accuracy_points(dash_duo).get("SIL"), what="the accuracy point")
+    assert console_errors(dash_duo) == []
