@@ -50,6 +50,31 @@ def test_mounted_under_a_prefix_beside_the_portals_routes(tmp_path):
     assert client.get("/activate/_dash-layout").status_code == 200
 
 
+def test_patched_outputs_start_with_what_their_patches_need(tmp_path):
+    """A Patch that reaches the page before the first full value has something to patch."""
+    layout = create_app(data_dir=tmp_path).server.test_client().get("/_dash-layout").get_json()
+
+    def find(node, wanted):
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == wanted:
+                return node["props"]
+            children = [*node.get("props", {}).values(), *node.values()]
+        elif isinstance(node, list):
+            children = node
+        else:
+            return None
+        return next((found for c in children if (found := find(c, wanted))), None)
+
+    pool = find(layout, Ids.POOL_GRAPH.value)
+    assert [t["name"] for t in pool["figure"]["data"]] == [
+        "pool",
+        "labelled",
+        "on the board",
+        "matrix cell",
+    ]
+    assert find(layout, Ids.CLASS_BOARD.value)["items"] == []
+
+
 def test_own_server_health(tmp_path):
     client = create_app(data_dir=tmp_path).server.test_client()
     assert client.get("/health").get_data(as_text=True) == "ok"

@@ -33,6 +33,9 @@ def layout() -> dbc.Card:
                 [
                     dcc.Graph(
                         id=Ids.POOL_GRAPH,
+                        # the four traces, empty: a Patch that arrives before the pool has
+                        # loaded (an ask right after the page opens) has something to patch
+                        figure=figures.pool_figure(np.zeros((0, 2)), {}, {}),
                         config={"displaylogo": False, "scrollZoom": True},
                         clear_on_unhover=True,
                         style={"height": "520px"},
