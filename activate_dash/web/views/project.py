@@ -36,21 +36,27 @@ def layout(default_dataset: str) -> dbc.Navbar:
                     className="me-2",
                 ),
                 dbc.Button("New project", id=Ids.NEW_PROJECT_BUTTON, size="sm", className="me-2"),
-                dcc.Upload(
-                    html.A(
-                        "Upload .zip / .npz",
-                        role="button",
-                        title=(
-                            "New project on your images: a .zip of one folder per class (or a"
-                            " flat folder with classes.txt), or an .npz;"
-                            f" at most {MAX_UPLOAD_BYTES // 1_000_000} MB"
+                # assets/upload_limit.js reads data-max-bytes: dcc.Upload drops a larger file
+                # without a word, the script says why in `message` first.
+                html.Div(
+                    dcc.Upload(
+                        html.A(
+                            "Upload .zip / .npz",
+                            role="button",
+                            title=(
+                                "New project on your images: a .zip of one folder per class (or"
+                                " a flat folder with classes.txt), or an .npz;"
+                                f" at most {MAX_UPLOAD_BYTES // 1_000_000} MB"
+                            ),
                         ),
+                        id=Ids.UPLOAD,
+                        accept=".zip,.npz",
+                        max_size=MAX_UPLOAD_BYTES,  # not sent at all (the server checks again)
+                        multiple=False,
+                        className="btn btn-sm btn-outline-secondary text-nowrap",
                     ),
-                    id=Ids.UPLOAD,
-                    accept=".zip,.npz",
-                    max_size=MAX_UPLOAD_BYTES,  # the file's own size (the server checks again)
-                    multiple=False,
-                    className="btn btn-sm btn-outline-secondary text-nowrap me-3",
+                    className="me-3",
+                    **{"data-max-bytes": str(MAX_UPLOAD_BYTES)},
                 ),
                 dbc.Input(
                     id=Ids.RESUME_INPUT,
