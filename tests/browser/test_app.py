@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shlex
 import socket
 import subprocess
 import sys
@@ -40,18 +42,26 @@ def free_port() -> int:
 
 @pytest.fixture
 def serve(tmp_path: Path):
-    """Start a server process (`python -m MODULE ARGS`) on a free port; returns its root URL
-    once `health` answers."""
+    """Start a server process (`python -m MODULE ARGS`, or `command(port)`) on a free port;
+    returns its root URL once `health` answers."""
     processes: list[tuple[subprocess.Popen, Path]] = []
 
-    def start(*args: str, module: str = "activate_dash", health: str = "health") -> str:
+    def start(
+        *args: str,
+        module: str = "activate_dash",
+        health: str = "health",
+        command: Callable[[int], list[str]] | None = None,
+        env: dict[str, str] | None = None,
+    ) -> str:
         port = free_port()
         log_path = tmp_path / f"server-{port}.log"
+        argv = command(port) if command else [sys.executable, "-m", module, "--port", str(port)]
         with log_path.open("w") as log:
             process = subprocess.Popen(
-                [sys.executable, "-m", module, "--port", str(port), *args],
+                [*argv, *args],
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                env={**os.environ, **(env or {})},
             )
         processes.append((process, log_path))
         url = f"http://127.0.0.1:{port}/"
@@ -171,8 +181,10 @@ def click_heatmap_cell(dash_duo, graph_id: str, x: str, y: str) -> None:
     actions.perform()
 
 
-def console_errors(dash_duo) -> list[dict]:
-    return [e for e in dash_duo.get_logs() if "WebGL" not in e["message"]]
+def assert_no_console_errors(dash_duo) -> None:
+    """No errors in the browser console (WebGL's software-rendering notes aside); shows them."""
+    errors = [e["message"] for e in dash_duo.get_logs() if "WebGL" not in e["message"]]
+    assert errors == [], "browser console errors:\n" + "\n".join(errors)
 
 
 def test_app001_whole_loop(dash_duo, serve, tmp_path):
@@ -294,7 +306,7 @@ def test_app001_whole_loop(dash_duo, serve, tmp_path):
     dash_duo.driver.set_window_size(1400, height + 100)
     time.sleep(1)  # the graphs follow the new size
     dash_duo.driver.save_screenshot(str(SCREENSHOTS / "app-whole-loop.png"))
-    assert console_errors(dash_duo) == []
+    assert_no_console_errors(dash_duo)
 
 
 def test_app002_bad_input_is_refused_and_changes_nothing(dash_duo, serve, tmp_path):
@@ -332,13 +344,21 @@ def test_app002_bad_input_is_refused_and_changes_nothing(dash_duo, serve, tmp_pa
     assert dash_duo.find_element("#project-label").text == project
     assert len(board_items(dash_duo)) == 10
 
+    # A file over the size limit is refused in the browser before it is sent (a sparse file).
+    big = tmp_path / "big.zip"
+    with big.open("wb") as sparse:
+        sparse.truncate(250_000_000)
+    dash_duo.find_element("#upload input[type=file]").send_keys(str(big))
+    wait_for_message(dash_duo, "big.zip: is 250 MB, more than the limit of 200 MB")
+    assert dash_duo.find_element("#project-label").text == project
+
     # A stale project remembered by the browser: refused at load, with a clear message.
     dash_duo.driver.execute_script(
         "localStorage.setItem('project-store', JSON.stringify('9-0123456789abcdef'))"
     )
     dash_duo.driver.refresh()
     wait_for_message(dash_duo, "There is no project '9-0123456789abcdef' here")
-    assert console_errors(dash_duo) == []
+    assert_no_console_errors(dash_duo)
 
 
 def test_app003_mounted_in_a_flask_portal(dash_duo, serve, tmp_path):
@@ -357,7 +377,7 @@ def test_app003_mounted_in_a_flask_portal(dash_duo, serve, tmp_path):
     assert element.get_attribute("data-status") == "manual"
     assert urllib.request.urlopen(url + "activate/health", timeout=5).status == 200
     assert "portal home" in urllib.request.urlopen(url, timeout=5).read().decode()
-    assert console_errors(dash_duo) == []
+    assert_no_console_errors(dash_duo)
 
 
 def test_app004_projection_computed_in_the_background(dash_duo, serve, tmp_path):
@@ -375,7 +395,7 @@ def test_app004_projection_computed_in_the_background(dash_duo, serve, tmp_path)
     Select(dash_duo.find_element("#projection-dropdown")).select_by_value("pca")
     wait_for_message(dash_duo, "Projection: PCA.")
     dash_duo.wait_for_contains_text("#pool-graph .gtitle", "PCA", timeout=20)
-    assert console_errors(dash_duo) == []
+    assert_no_console_errors(dash_duo)
 
 
 def test_app005_failed_and_cancelled_trainings_change_nothing(dash_duo, serve, tmp_path):
@@ -420,4 +440,34 @@ def test_app005_failed_and_cancelled_trainings_change_nothing(dash_duo, serve, t
     click(dash_duo, "#train-button")
     wait_for_message(dash_duo, "Iteration 1 trained on 3 labels", timeout=180)
     wait_for(lambda: accuracy_points(dash_duo).get("SIL"), what="the accuracy point")
-    assert console_errors(dash_duo) == []
+    assert_no_console_errors(dash_duo)
+
+
+def procfile_web(port: int) -> list[str]:
+    """The Procfile's `web:` command, as Heroku or Render would run it on `port`."""
+    line = next(
+        line for line in Path("Procfile").read_text().splitlines() if line.startswith("web:")
+    )
+    words = shlex.split(line.removeprefix("web:").replace("$PORT", str(port)))
+    assert words[0] == "gunicorn"
+    return [sys.executable, "-m", "gunicorn", *words[1:]]
+
+
+def test_app006_served_by_gunicorn_as_the_procfile_says(dash_duo, serve, tmp_path):
+    env = {"ACTIVATE_DATA_DIR": str(tmp_path / "data"), "ACTIVATE_DATASET": "digits"}
+    dash_duo.server_url = serve(command=procfile_web, env=env)
+    wait_for_message(dash_duo, "Started project")
+    click(dash_duo, "#ask-button")
+    wait_for(lambda: len(board_items(dash_duo)) == 10, what="10 items on the board")
+    for element in board_items(dash_duo)[:3]:
+        press_on(dash_duo, element, "7")
+        wait_for(lambda el=element: el.get_attribute("data-status") == "manual", what="manual")
+    epochs = dash_duo.find_element("#epochs-input")
+    epochs.send_keys(Keys.CONTROL, "a")
+    epochs.send_keys("1")
+    wait_for_message(dash_duo, "Settings saved")
+    # the training job forks from a gunicorn worker thread
+    click(dash_duo, "#train-button")
+    wait_for_message(dash_duo, "Iteration 1 trained on 3 labels", timeout=180)
+    assert (tmp_path / "data").is_dir()
+    assert_no_console_errors(dash_duo)
