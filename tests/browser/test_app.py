@@ -471,3 +471,43 @@ def test_app006_served_by_gunicorn_as_the_procfile_says(dash_duo, serve, tmp_pat
     wait_for_message(dash_duo, "Iteration 1 trained on 3 labels", timeout=180)
     assert (tmp_path / "data").is_dir()
     assert_no_console_errors(dash_duo)
+
+
+def test_app007_two_browsers_keep_their_own_projects_unless_one_resumes_the_other(
+    dash_duo, serve, tmp_path
+):
+    from selenium import webdriver
+
+    from activate_dash.headless_chrome import chrome_options
+
+    url = serve("--data-dir", str(tmp_path / "data"), "--dataset", "digits")
+    dash_duo.server_url = url
+    wait_for_message(dash_duo, "Started project")
+    click(dash_duo, "#ask-button")
+    wait_for(lambda: len(board_items(dash_duo)) == 10, what="10 items on the board")
+    press_on(dash_duo, board_items(dash_duo)[0], "4")
+    wait_for(lambda: "1 labelled" in relabel_count(dash_duo), what="the label stored")
+    first_project = dash_duo.find_element("#project-label").text.split(" ·")[0]
+
+    other = webdriver.Chrome(options=chrome_options())
+    try:
+        other.get(url)
+
+        def other_text(selector: str) -> str:
+            return other.find_element("css selector", selector).text
+
+        wait_for(lambda: "Started project" in other_text("#message"), what="a second project")
+        assert other_text("#project-label").split(" ·")[0] != first_project
+        assert other.find_elements("css selector", "#class-board [data-item-id]") == []
+        token = first_project.removeprefix("Project ")
+        other.find_element("css selector", "#resume-input").send_keys(token)
+        other.execute_script("document.getElementById('resume-button').click()")
+        wait_for(
+            lambda: len(other.find_elements("css selector", "#class-board [data-item-id]")) == 10,
+            what="the first browser's board in the second",
+        )
+        assert other_text("#project-label").split(" ·")[0] == first_project
+        assert "1 labelled" in other_text("#relabel-count")
+    finally:
+        other.quit()
+    assert_no_console_errors(dash_duo)
