@@ -19,12 +19,19 @@ the medians. Target: interactive <= 5 s.
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from bench_common import chrome, pool_graph_ready, start_server, stop_server, wait_for
+from bench_common import (
+    chrome,
+    pool_graph_ready,
+    print_medians,
+    print_run,
+    start_server,
+    stop_server,
+    wait_for,
+)
 
 POOL = 8_000  # the bundled pool
 
@@ -61,12 +68,9 @@ def main() -> None:
 
     results = []
     for run in range(args.runs):
-        result = one_run()
-        results.append(result)
-        print(f"run {run + 1}: " + ", ".join(f"{k} {v:.2f}" for k, v in result.items()), flush=True)
-    print(f"\nmedian of {args.runs} runs, bundled {POOL:,} pool:")
-    for key in results[0]:
-        print(f"  {key:16s} {statistics.median(r[key] for r in results):6.2f}")
+        results.append(one_run())
+        print_run(f"run {run + 1}", results[-1])
+    print_medians(f"median of {args.runs} runs, bundled {POOL:,} pool:", results)
     print("  target: interactive_s <= 5 s (from the command to the drawn pool and board)")
 
 

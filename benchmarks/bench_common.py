@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,6 +37,19 @@ return {
   message: (document.getElementById('message') || {}).innerText || '',
 };
 """
+
+
+def print_run(label: str, result: dict[str, float], digits: int = 2) -> None:
+    """One run's figures on one line."""
+    print(f"{label}: " + ", ".join(f"{k} {v:.{digits}f}" for k, v in result.items()), flush=True)
+
+
+def print_medians(title: str, results: list[dict[str, float]], digits: int = 2) -> None:
+    """The median of each figure over the runs, under `title`."""
+    print(f"\n{title}")
+    width = max(len(key) for key in results[0])
+    for key in results[0]:
+        print(f"  {key:{width}s} {statistics.median(r[key] for r in results):8.{digits}f}")
 
 
 def free_port() -> int:

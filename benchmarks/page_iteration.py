@@ -20,12 +20,19 @@ server, not a person: a person spends their own time on top. No target: reported
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from bench_common import chrome, pool_graph_ready, start_server, stop_server, wait_for
+from bench_common import (
+    chrome,
+    pool_graph_ready,
+    print_medians,
+    print_run,
+    start_server,
+    stop_server,
+    wait_for,
+)
 
 ITEMS = "#class-board [data-item-id]"
 COUNTS_JS = """
@@ -113,20 +120,17 @@ def main() -> None:
             wait_for(lambda: "Started project" in state(driver)["message"], 30, "the project")
             set_epochs(driver, args.epochs)
             for iteration in range(1, args.iterations + 1):
-                result = one_iteration(driver, iteration, truth)
-                results.append(result)
-                print(
-                    f"iteration {iteration}: "
-                    + ", ".join(f"{k} {v:.1f}" for k, v in result.items()),
-                    flush=True,
-                )
+                results.append(one_iteration(driver, iteration, truth))
+                print_run(f"iteration {iteration}", results[-1], digits=1)
         finally:
             driver.quit()
             stop_server(process)
-    print(f"\nmedian of {len(results)} iterations (ask 10, label 10, train SIL+IL+IDA+CBA, CNN,")
-    print(f"{args.epochs} epochs, bundled 8,000 pool, 2,000 test images):")
-    for key in results[0]:
-        print(f"  {key:8s} {statistics.median(r[key] for r in results):6.1f}")
+    print_medians(
+        f"median of {len(results)} iterations (ask 10, label 10, train SIL+IL+IDA+CBA, CNN,"
+        f" {args.epochs} epochs, bundled 8,000 pool, 2,000 test images):",
+        results,
+        digits=1,
+    )
 
 
 if __name__ == "__main__":

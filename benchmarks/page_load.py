@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -32,6 +31,7 @@ from bench_common import (
     chrome,
     pool_graph_ready,
     pool_npz,
+    print_medians,
     start_server,
     stop_server,
     wait_for,
@@ -153,9 +153,7 @@ def main() -> None:
     for run in range(args.runs):
         print(f"run {run + 1}:", flush=True)
         results.append(one_run(dataset, points, args.timeline))
-    print(f"\nmedian of {args.runs} runs, first page load, {points:,}-point pool:")
-    for key in results[0]:
-        print(f"  {key:12s} {statistics.median(r[key] for r in results):6.2f}")
+    print_medians(f"median of {args.runs} runs, first page load, {points:,}-point pool:", results)
     print("  target: wire_MB <= 3 MB")
 
 

@@ -117,6 +117,23 @@ def press_on(dash_duo, element, *keys: str) -> None:
     ActionChains(dash_duo.driver).send_keys(*keys).perform()
 
 
+def set_epochs(dash_duo, epochs: int) -> None:
+    """Type the epochs setting and wait until it is stored."""
+    field = dash_duo.find_element("#epochs-input")
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(str(epochs))
+    wait_for_message(dash_duo, "Settings saved")
+
+
+def ask_and_label(dash_duo, count: int, key: str) -> None:
+    """Ask the machine for 10 samples (no model yet) and label the first `count` by `key`."""
+    click(dash_duo, "#ask-button")
+    wait_for(lambda: len(board_items(dash_duo)) == 10, what="10 items on the board")
+    for element in board_items(dash_duo)[:count]:
+        press_on(dash_duo, element, key)
+        wait_for(lambda el=element: el.get_attribute("data-status") == "manual", what="manual")
+
+
 def relabel_count(dash_duo) -> str:
     return dash_duo.find_element("#relabel-count").text
 
@@ -215,10 +232,7 @@ def test_app001_whole_loop(dash_duo, serve, tmp_path):
     for scheme in ("IL", "CBA"):
         box = dash_duo.find_element(f"#schemes-checklist input[value='{scheme}']")
         dash_duo.driver.execute_script("arguments[0].click()", box)
-    epochs = dash_duo.find_element("#epochs-input")
-    epochs.send_keys(Keys.CONTROL, "a")
-    epochs.send_keys("1")
-    wait_for_message(dash_duo, "Settings saved")
+    set_epochs(dash_duo, 1)
     click(dash_duo, "#train-button")
     wait_for_message(dash_duo, "Iteration 1 trained", timeout=180)
     wait_for(lambda: len(accuracy_points(dash_duo).get("SIL", [])) == 1, what="accuracy point")
@@ -406,17 +420,10 @@ def test_app005_failed_and_cancelled_trainings_change_nothing(dash_duo, serve, t
     click(dash_duo, "#train-button")
     wait_for_message(dash_duo, "Label at least one sample before training")
 
-    click(dash_duo, "#ask-button")
-    wait_for(lambda: len(board_items(dash_duo)) == 10, what="10 items on the board")
-    for element in board_items(dash_duo)[:3]:
-        press_on(dash_duo, element, "4")
-        wait_for(lambda el=element: el.get_attribute("data-status") == "manual", what="manual")
+    ask_and_label(dash_duo, 3, "4")
 
     # A long training, cancelled once it has started: nothing is stored, the labels stay.
-    epochs = dash_duo.find_element("#epochs-input")
-    epochs.send_keys(Keys.CONTROL, "a")
-    epochs.send_keys("50")
-    wait_for_message(dash_duo, "Settings saved")
+    set_epochs(dash_duo, 50)
     click(dash_duo, "#train-button")
     wait_for(
         lambda: "epoch" in dash_duo.find_element("#train-progress").text,
@@ -434,9 +441,7 @@ def test_app005_failed_and_cancelled_trainings_change_nothing(dash_duo, serve, t
     assert len(board_items(dash_duo, "manual")) == 3
 
     # The page goes on: a short training after the cancelled one completes and is stored.
-    epochs.send_keys(Keys.CONTROL, "a")
-    epochs.send_keys("1")
-    wait_for_message(dash_duo, "Settings saved")
+    set_epochs(dash_duo, 1)
     click(dash_duo, "#train-button")
     wait_for_message(dash_duo, "Iteration 1 trained on 3 labels", timeout=180)
     wait_for(lambda: accuracy_points(dash_duo).get("SIL"), what="the accuracy point")
@@ -457,15 +462,8 @@ def test_app006_served_by_gunicorn_as_the_procfile_says(dash_duo, serve, tmp_pat
     env = {"ACTIVATE_DATA_DIR": str(tmp_path / "data"), "ACTIVATE_DATASET": "digits"}
     dash_duo.server_url = serve(command=procfile_web, env=env)
     wait_for_message(dash_duo, "Started project")
-    click(dash_duo, "#ask-button")
-    wait_for(lambda: len(board_items(dash_duo)) == 10, what="10 items on the board")
-    for element in board_items(dash_duo)[:3]:
-        press_on(dash_duo, element, "7")
-        wait_for(lambda el=element: el.get_attribute("data-status") == "manual", what="manual")
-    epochs = dash_duo.find_element("#epochs-input")
-    epochs.send_keys(Keys.CONTROL, "a")
-    epochs.send_keys("1")
-    wait_for_message(dash_duo, "Settings saved")
+    ask_and_label(dash_duo, 3, "7")
+    set_epochs(dash_duo, 1)
     # the training job forks from a gunicorn worker thread
     click(dash_duo, "#train-button")
     wait_for_message(dash_duo, "Iteration 1 trained on 3 labels", timeout=180)
