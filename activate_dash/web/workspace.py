@@ -49,7 +49,7 @@ REVIEW_THRESHOLD = 0.8  # the model disagrees "confidently" at this probability 
 class ConfusionCell:
     """What a click on a cell of the confusion matrix shows."""
 
-    pool_samples: np.ndarray  # pool indices the guide model predicts as the cell's column
+    pool_samples: np.ndarray | None  # pool indices predicted as the column; None: no model
     test_samples: np.ndarray | None  # test indices in the cell; None when not known
 
 
@@ -283,7 +283,7 @@ class Workspace:
         latest = self.store.latest_iteration(project_id)
         probabilities = self.probabilities(project_id)
         pool = (
-            np.zeros(0, dtype=int)
+            None
             if probabilities is None
             else (probabilities.argmax(axis=1) == predicted_class).nonzero()[0]
         )

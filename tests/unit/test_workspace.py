@@ -170,6 +170,8 @@ def test_confusion_cell_lists_its_test_samples_and_the_pool_predicted_as_its_col
     labels = workspace.dataset(project).test_labels
     with pytest.raises(ActivateError, match="not one of the 10 classes"):
         workspace.confusion_cell(project, "3", "42")
+    untrained = workspace.confusion_cell(project, "3", "5")
+    assert untrained.pool_samples is None and untrained.test_samples is None
     predicted = np.where(labels == 3, 5, labels)  # every test 3 taken for a 5
     fake_training(
         workspace, project, predicted=5, details={"guide_test_predictions": predicted.tolist()}

@@ -65,7 +65,7 @@ def register(app: Dash, workspace: Workspace) -> None:
             project_id = workspace.resolve(token)
             point = click["points"][0]
             cell = workspace.confusion_cell(project_id, point["y"], point["x"])
-            if workspace.probabilities(project_id) is None:
+            if cell.pool_samples is None:
                 return no_update, no_update, notice("Train a model first.")
             patch = Patch()
             points = workspace.points(project_id)
